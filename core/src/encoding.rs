@@ -1,0 +1,35 @@
+//! Small text encodings: hexadecimal fingerprints.
+
+use alloc::string::String;
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Upper-case hex of `bytes`.
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            if let Some(digit) = HEX_UPPER.get(usize::from(nibble)) {
+                out.push(char::from(*digit));
+            }
+        }
+    }
+    out
+}
+
+/// Parses a SHA-256 fingerprint: 64 hex digits, either case, optionally
+/// separated by `:` (as `openssl x509 -fingerprint` prints them).
+pub(crate) fn parse_sha256_hex(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    let mut digits = text.bytes().filter(|b| *b != b':');
+    for byte in out.iter_mut() {
+        let high = hex_value(digits.next()?)?;
+        let low = hex_value(digits.next()?)?;
+        *byte = (high << 4) | low;
+    }
+    digits.next().is_none().then_some(out)
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}

@@ -1,0 +1,207 @@
+//! JWS compact serialization and the JOSE header (RFC 7515).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+
+use crate::error::{Error, Result, quote};
+use crate::json;
+use crate::limits::{self, MAX_CERTIFICATE_BYTES, MAX_CHAIN_CERTIFICATES};
+use crate::profile::Profile;
+
+/// A JWS signature algorithm this library accepts (RFC 7518 §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256: what iSHARE clients must produce.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384 (accepted, iSHARE 2.1).
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512 (accepted, iSHARE 2.1).
+    RS512,
+}
+
+impl Algorithm {
+    /// Parses a JWS `alg` value; anything but RS256/RS384/RS512 is refused.
+    pub fn parse(alg: &str) -> Result<Algorithm> {
+        match alg {
+            "RS256" => Ok(Algorithm::RS256),
+            "RS384" => Ok(Algorithm::RS384),
+            "RS512" => Ok(Algorithm::RS512),
+            other => Err(Error::UnsupportedAlgorithm(quote(other))),
+        }
+    }
+
+    /// The `alg` header value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::RS256 => "RS256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+        }
+    }
+
+    /// Hashes `parts` (concatenated) with this algorithm's digest.
+    pub(crate) fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
+            let mut hasher = D::new();
+            for part in parts {
+                hasher.update(part);
+            }
+            hasher.finalize().to_vec()
+        }
+        match self {
+            Algorithm::RS256 => run::<Sha256>(parts),
+            Algorithm::RS384 => run::<Sha384>(parts),
+            Algorithm::RS512 => run::<Sha512>(parts),
+        }
+    }
+
+    /// The PKCS#1 v1.5 signature scheme for this algorithm.
+    pub(crate) fn padding(self) -> rsa::Pkcs1v15Sign {
+        match self {
+            Algorithm::RS256 => rsa::Pkcs1v15Sign::new::<Sha256>(),
+            Algorithm::RS384 => rsa::Pkcs1v15Sign::new::<Sha384>(),
+            Algorithm::RS512 => rsa::Pkcs1v15Sign::new::<Sha512>(),
+        }
+    }
+}
+
+/// The three base64url parts of a compact JWS.
+pub(crate) struct CompactParts<'a> {
+    pub header: &'a str,
+    pub claims: &'a str,
+    pub signature: &'a str,
+}
+
+impl<'a> CompactParts<'a> {
+    /// Splits `header.claims.signature`, refusing any other shape.
+    pub(crate) fn split(token: &'a str) -> Result<Self> {
+        limits::check("token length in bytes", token.len(), limits::MAX_TOKEN_BYTES)?;
+        let mut parts = token.split('.');
+        let (Some(header), Some(claims), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            let count = token.split('.').count();
+            return Err(Error::Malformed(alloc::format!(
+                "a compact JWS has 3 dot-separated parts, found {count}"
+            )));
+        };
+        Ok(CompactParts {
+            header,
+            claims,
+            signature,
+        })
+    }
+
+    /// The bytes the signature covers: `header.claims`.
+    pub(crate) fn signing_input_parts(&self) -> [&'a [u8]; 3] {
+        [self.header.as_bytes(), b".", self.claims.as_bytes()]
+    }
+}
+
+/// Decodes one base64url (unpadded) part, naming it on failure.
+pub(crate) fn decode_part(what: &'static str, part: &str, limit: usize) -> Result<Vec<u8>> {
+    // Decoded size is 3/4 of the text; refuse before allocating.
+    limits::check(what, part.len() / 4 * 3, limit)?;
+    Base64UrlUnpadded::decode_vec(part)
+        .map_err(|_| Error::Malformed(alloc::format!("{what} is not valid base64url")))
+}
+
+/// A received header, checked against the profile.
+pub(crate) struct ReceivedHeader {
+    pub algorithm: Algorithm,
+    /// `x5c` decoded to DER, leaf first.
+    pub chain: Vec<Vec<u8>>,
+}
+
+#[derive(Deserialize)]
+struct HeaderJson {
+    alg: Option<String>,
+    typ: Option<String>,
+    x5c: Option<Vec<String>>,
+    crit: Option<json::Present>,
+}
+
+impl ReceivedHeader {
+    /// Decodes and checks the header: algorithm, `typ`, no `crit`, an `x5c`.
+    /// Other parameters (`kid`, and any key a token carries, such as `jwk`)
+    /// are ignored: only the `x5c` leaf key ever verifies a signature.
+    pub(crate) fn decode(encoded: &str, profile: &Profile) -> Result<Self> {
+        let bytes = decode_part("header", encoded, limits::MAX_HEADER_BYTES)?;
+        let header: HeaderJson = json::decode("header", &bytes)?;
+        let alg = header.alg.ok_or_else(|| {
+            Error::InvalidHeader("the header has no \"alg\" parameter".to_string())
+        })?;
+        let algorithm = Algorithm::parse(&alg)?;
+        match header.typ.as_deref() {
+            Some(typ) if typ.eq_ignore_ascii_case(profile.typ()) => {}
+            Some(typ) => {
+                return Err(Error::InvalidHeader(alloc::format!(
+                    "typ is \"{}\", expected \"{}\"",
+                    quote(typ),
+                    profile.typ()
+                )));
+            }
+            None => {
+                return Err(Error::InvalidHeader(alloc::format!(
+                    "typ is missing, expected \"{}\"",
+                    profile.typ()
+                )));
+            }
+        }
+        if header.crit.is_some() {
+            return Err(Error::InvalidHeader(
+                "crit names extensions this verifier does not understand".to_string(),
+            ));
+        }
+        let x5c = header.x5c.unwrap_or_default();
+        if x5c.is_empty() {
+            return Err(Error::MissingCertificate);
+        }
+        limits::check("x5c certificate count", x5c.len(), MAX_CHAIN_CERTIFICATES)?;
+        let chain = x5c
+            .iter()
+            .enumerate()
+            .map(|(position, entry)| decode_x5c_entry(position, entry))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ReceivedHeader { algorithm, chain })
+    }
+}
+
+fn decode_x5c_entry(position: usize, entry: &str) -> Result<Vec<u8>> {
+    limits::check(
+        "x5c certificate size in bytes",
+        entry.len() / 4 * 3,
+        MAX_CERTIFICATE_BYTES,
+    )?;
+    Base64::decode_vec(entry).map_err(|_| {
+        Error::Malformed(alloc::format!(
+            "x5c[{position}] is not standard (padded) base64"
+        ))
+    })
+}
+
+#[derive(Serialize)]
+struct HeaderOut<'a> {
+    alg: &'static str,
+    typ: &'static str,
+    x5c: &'a [String],
+}
+
+/// Encodes the header a signer sends: exactly `alg`, `typ`, `x5c`
+/// (standard base64 DER, leaf first), as base64url.
+pub(crate) fn encode_header(profile: &Profile, chain: &[Vec<u8>]) -> Result<String> {
+    let x5c: Vec<String> = chain.iter().map(|der| Base64::encode_string(der)).collect();
+    let size_hint = 64 + x5c.iter().map(|c| c.len() + 3).sum::<usize>();
+    let json = json::encode(
+        &HeaderOut {
+            alg: Algorithm::RS256.name(),
+            typ: profile.typ(),
+            x5c: &x5c,
+        },
+        size_hint,
+    )?;
+    Ok(Base64UrlUnpadded::encode_string(&json))
+}

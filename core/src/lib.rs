@@ -1,0 +1,56 @@
+//! Create and verify iSHARE client assertions: RS256-signed JWTs carrying
+//! their certificate chain in `x5c`, with which a party authenticates to
+//! another party's `/connect/token` endpoint (OAuth 2.0
+//! `client_credentials`, RFC 7523 `private_key_jwt`).
+//!
+//! - Client: [`Signer`] — load key and chain once, then
+//!   [`Signer::client_assertion`] per request, and [`token_request_form`]
+//!   for the form body.
+//! - Server: [`Verifier`] — [`Verifier::verify_once`] with a
+//!   [`ReplayCache`] checks structure, algorithm, signature (with the `x5c`
+//!   leaf key only), the chain up to a [`TrustAnchor`], certificate validity,
+//!   key sizes, that the leaf names the `iss` party, and every claim rule
+//!   (see the `claim_rules` module source: the one place they live).
+//!
+//! `no_std` + `alloc`: no clock and no OS randomness inside. `now` (Unix
+//! seconds) and a cryptographic RNG come in as arguments.
+//!
+//! Errors: one [`Error`] enum with stable [`Error::code`] and
+//! [`Error::kind`], shared by every language binding.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+mod certificate;
+mod chain;
+mod claim_rules;
+mod claims;
+mod encoding;
+mod error;
+mod form;
+mod jose;
+mod json;
+mod key;
+pub mod limits;
+mod party_id;
+mod profile;
+mod replay;
+mod signer;
+mod trust;
+mod uuid;
+mod verifier;
+
+pub use error::{Error, Result};
+pub use form::{
+    CLIENT_ASSERTION_TYPE, DEFAULT_SCOPE, GRANT_TYPE, TokenResponse, parse_token_response,
+    token_request_fields, token_request_form,
+};
+pub use jose::Algorithm;
+pub use party_id::{PartyId, PartyIdScheme};
+pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAUTH_TYP, Profile};
+pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayCache};
+pub use signer::Signer;
+pub use trust::TrustAnchor;
+pub use verifier::{MAX_LEEWAY_SECS, VerifiedAssertion, Verifier};

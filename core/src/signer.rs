@@ -1,0 +1,296 @@
+//! The client side: make iSHARE client assertions.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use base64ct::{Base64UrlUnpadded, Encoding};
+use der::Encode;
+use rand_core::CryptoRng;
+use rsa::RsaPrivateKey;
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
+use crate::certificate::ChainCertificate;
+use crate::claims::SentClaims;
+use crate::error::{Error, Result, quote};
+use crate::form::{DEFAULT_SCOPE, token_request_form};
+use crate::jose::{self, Algorithm};
+use crate::limits::{self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES};
+use crate::party_id::PartyId;
+use crate::profile::Profile;
+use crate::uuid;
+
+/// Signs client assertions for one party: its key, its certificate chain,
+/// its party id. Load it once; sign per request.
+///
+/// The header (`alg` RS256, `typ`, `x5c`) is encoded once, here, and the
+/// SHA-256 state over it is kept, so each assertion hashes only its claims.
+/// The private key is zeroized when the signer is dropped, and signing is
+/// blinded with the RNG passed in (see the README on RUSTSEC-2023-0071).
+///
+/// ```
+/// use ishare_jwt::{Signer, TrustAnchor, Verifier};
+/// # fn rng() -> impl rand_core::CryptoRng { rand_core::UnwrapErr(getrandom::SysRng) }
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/");
+/// let key = std::fs::read_to_string(format!("{dir}client-eori.key.pem")).unwrap();
+/// let chain = std::fs::read_to_string(format!("{dir}client-eori.chain.pem")).unwrap();
+/// let signer = Signer::from_pem(&key, &chain, "EU.EORI.NL000000001")?;
+///
+/// let now = 1_767_225_600;
+/// let token = signer.client_assertion(&mut rng(), "EU.EORI.NL000000000", now)?;
+///
+/// let root = TrustAnchor::parse("78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69")?;
+/// let verifier = Verifier::new("EU.EORI.NL000000000", vec![root])?;
+/// let assertion = verifier.verify(&token, now + 1, Some("EU.EORI.NL000000001"))?;
+/// assert_eq!(assertion.client_id.as_str(), "EU.EORI.NL000000001");
+/// assert_eq!(assertion.expires_at, now + 30);
+/// # Ok::<(), ishare_jwt::Error>(())
+/// ```
+pub struct Signer {
+    key: RsaPrivateKey,
+    client_id: PartyId,
+    profile: Profile,
+    chain: Vec<ChainCertificate>,
+    header: String,
+    /// SHA-256 over `header.` — the constant prefix of every signing input.
+    header_hash: Sha256,
+}
+
+impl Signer {
+    /// A signer from a private key (PKCS#8 or PKCS#1; PEM, or DER bytes
+    /// passed as text are refused — use [`Signer::from_der`]) and a PEM
+    /// certificate chain, leaf first.
+    pub fn from_pem(key_pem: &str, chain_pem: &str, client_id: &str) -> Result<Signer> {
+        let chain = load_pem_chain(chain_pem)?;
+        Signer::new(key_pem.as_bytes(), chain, client_id)
+    }
+
+    /// A signer from a private key in any encoding (PKCS#8 or PKCS#1, PEM or
+    /// DER) and DER certificates, leaf first.
+    pub fn from_der(key: &[u8], chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
+        Signer::new(key, chain_der, client_id)
+    }
+
+    fn new(key: &[u8], chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
+        let client_id = PartyId::parse(client_id)?;
+        let key = crate::key::load_private_key(key)?;
+        if chain_der.is_empty() {
+            return Err(Error::InvalidCertificate(
+                "the certificate chain is empty".into(),
+            ));
+        }
+        limits::check("certificate count", chain_der.len(), MAX_CHAIN_CERTIFICATES)?;
+        let chain = chain_der
+            .into_iter()
+            .enumerate()
+            .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}")))
+            .collect::<Result<Vec<_>>>()?;
+        check_chain_for_signing(&chain, &key, &client_id)?;
+        let profile = Profile::ISHARE;
+        let (header, header_hash) = encode_header(&profile, &chain)?;
+        Ok(Signer {
+            key,
+            client_id,
+            profile,
+            chain,
+            header,
+            header_hash,
+        })
+    }
+
+    /// The same signer making tokens of another profile (e.g. the generic
+    /// OAuth client assertion).
+    pub fn with_profile(mut self, profile: Profile) -> Result<Signer> {
+        let (header, header_hash) = encode_header(&profile, &self.chain)?;
+        self.profile = profile;
+        self.header = header;
+        self.header_hash = header_hash;
+        Ok(self)
+    }
+
+    /// The party this signer signs for.
+    pub fn client_id(&self) -> &PartyId {
+        &self.client_id
+    }
+
+    /// The profile of the tokens it makes.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// SHA-256 of the leaf certificate, upper-case hex.
+    pub fn leaf_sha256(&self) -> String {
+        self.chain
+            .first()
+            .map(ChainCertificate::sha256_hex)
+            .unwrap_or_default()
+    }
+
+    /// A client assertion for `audience` (the server's party id, or for the
+    /// OAuth profile the authorization server's issuer identifier), issued at
+    /// `issued_at` (Unix seconds), with a fresh UUID v4 `jti`.
+    pub fn client_assertion<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        issued_at: i64,
+    ) -> Result<String> {
+        let jti = uuid::new_v4(rng);
+        self.client_assertion_with_jti(rng, audience, issued_at, &jti)
+    }
+
+    /// A client assertion with a caller-chosen `jti` (it must be unique per
+    /// token; the server refuses a second use).
+    pub fn client_assertion_with_jti<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        issued_at: i64,
+        jti: &str,
+    ) -> Result<String> {
+        self.check_audience(audience)?;
+        if jti.is_empty() || jti.len() > MAX_JTI_BYTES {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "jti must be 1 to {MAX_JTI_BYTES} bytes"
+            )));
+        }
+        let expires_at = issued_at
+            .checked_add(i64::from(self.profile.lifetime_secs()))
+            .filter(|_| issued_at >= 0)
+            .ok_or_else(|| {
+                Error::InvalidArgument(alloc::format!(
+                    "issued_at {issued_at} is not a usable Unix time"
+                ))
+            })?;
+        let claims = SentClaims {
+            iss: self.client_id.as_str(),
+            sub: self.client_id.as_str(),
+            aud: audience,
+            jti,
+            iat: issued_at,
+            nbf: issued_at,
+            exp: expires_at,
+        };
+        let size_hint = 128 + 2 * self.client_id.as_str().len() + audience.len() + jti.len();
+        let claims = Base64UrlUnpadded::encode_string(&crate::json::encode(&claims, size_hint)?);
+        self.sign(rng, &claims)
+    }
+
+    /// The form body of a token request carrying a fresh assertion.
+    pub fn token_request<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        issued_at: i64,
+        scope: Option<&str>,
+    ) -> Result<String> {
+        let assertion = self.client_assertion(rng, audience, issued_at)?;
+        token_request_form(
+            self.client_id.as_str(),
+            &assertion,
+            scope.unwrap_or(DEFAULT_SCOPE),
+        )
+    }
+
+    /// iSHARE audiences are party ids; OAuth audiences are issuer identifiers.
+    fn check_audience(&self, audience: &str) -> Result<()> {
+        if self.profile == Profile::ISHARE {
+            PartyId::parse(audience)?;
+        }
+        if audience.is_empty()
+            || audience.len() > MAX_AUDIENCE_BYTES
+            || audience.chars().any(char::is_control)
+        {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "audience \"{}\" must be 1 to {MAX_AUDIENCE_BYTES} bytes without control characters",
+                quote(audience)
+            )));
+        }
+        Ok(())
+    }
+
+    fn sign<R: CryptoRng + ?Sized>(&self, rng: &mut R, claims: &str) -> Result<String> {
+        let mut hash = self.header_hash.clone();
+        hash.update(claims.as_bytes());
+        let digest = hash.finalize();
+        let signature = self
+            .key
+            .sign_with_rng(rng, Algorithm::RS256.padding(), &digest)
+            .map_err(|e| Error::Internal(alloc::format!("RSA signing failed: {e}")))?;
+        let signature_len = Base64UrlUnpadded::encoded_len(&signature);
+        let mut token = String::with_capacity(self.header.len() + claims.len() + signature_len + 2);
+        token.push_str(&self.header);
+        token.push('.');
+        token.push_str(claims);
+        token.push('.');
+        token.push_str(&Base64UrlUnpadded::encode_string(&signature));
+        Ok(token)
+    }
+}
+
+impl core::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never the key.
+        f.debug_struct("Signer")
+            .field("client_id", &self.client_id.as_str())
+            .field("profile", &self.profile)
+            .field("leaf_sha256", &self.leaf_sha256())
+            .finish_non_exhaustive()
+    }
+}
+
+fn encode_header(profile: &Profile, chain: &[ChainCertificate]) -> Result<(String, Sha256)> {
+    let ders: Vec<Vec<u8>> = chain.iter().map(|c| c.der.clone()).collect();
+    let header = jose::encode_header(profile, &ders)?;
+    let mut hash = Sha256::new();
+    hash.update(header.as_bytes());
+    hash.update(b".");
+    Ok((header, hash))
+}
+
+/// Parses a PEM chain (leaf first) into DER certificates.
+pub(crate) fn load_pem_chain(chain_pem: &str) -> Result<Vec<Vec<u8>>> {
+    limits::check("certificate chain PEM size in bytes", chain_pem.len(), MAX_PEM_BYTES)?;
+    let certificates = Certificate::load_pem_chain(chain_pem.as_bytes()).map_err(|e| {
+        Error::InvalidCertificate(alloc::format!("the PEM certificate chain does not parse: {e}"))
+    })?;
+    certificates
+        .iter()
+        .map(|c| {
+            c.to_der()
+                .map_err(|e| Error::InvalidCertificate(alloc::format!("{e}")))
+        })
+        .collect()
+}
+
+/// What a signer refuses at construction: a leaf that is not the key's, a
+/// leaf that does not name the client, a chain out of order.
+fn check_chain_for_signing(
+    chain: &[ChainCertificate],
+    key: &RsaPrivateKey,
+    client_id: &PartyId,
+) -> Result<()> {
+    let leaf = chain
+        .first()
+        .ok_or_else(|| Error::InvalidCertificate("the certificate chain is empty".into()))?;
+    if leaf.public_key.n() != key.n() || leaf.public_key.e() != key.e() {
+        return Err(Error::KeyMismatch);
+    }
+    if !leaf.names_party(client_id) {
+        return Err(Error::PartyIdMismatch {
+            party: client_id.as_str().into(),
+            certificate: alloc::format!("{:?}", leaf.party_names()),
+        });
+    }
+    for (position, pair) in chain.windows(2).enumerate() {
+        if let [certificate, issuer] = pair {
+            if !certificate.is_issued_by(issuer) {
+                return Err(Error::InvalidCertificate(alloc::format!(
+                    "chain certificate {} did not issue certificate {position}: give the chain leaf first, each followed by its issuer",
+                    position + 1
+                )));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! The server side: verify incoming client assertions.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::certificate::ChainCertificate;
+use crate::chain::verify_path;
+use crate::claim_rules::{self, ClaimContext};
+use crate::claims::ReceivedClaims;
+use crate::error::{Error, Result, quote};
+use crate::jose::{self, Algorithm, CompactParts, ReceivedHeader};
+use crate::json;
+use crate::limits::{self, MAX_AUDIENCE_BYTES, MAX_CLAIMS_BYTES, MAX_RSA_BITS, MAX_TRUST_ANCHORS};
+use crate::party_id::PartyId;
+use crate::profile::Profile;
+use crate::replay::ReplayCache;
+use crate::trust::TrustAnchor;
+
+/// Largest clock leeway a verifier may be given, in seconds.
+pub const MAX_LEEWAY_SECS: u32 = 300;
+
+/// A client assertion that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedAssertion {
+    /// The client: `iss` = `sub` (= `client_id` when one was given).
+    pub client_id: PartyId,
+    /// `aud`: our own identifier.
+    pub audience: String,
+    /// `jti`.
+    pub jti: String,
+    /// `iat`, Unix seconds.
+    pub issued_at: i64,
+    /// `nbf`, Unix seconds, if the token carried it.
+    pub not_before: Option<i64>,
+    /// `exp`, Unix seconds.
+    pub expires_at: i64,
+    /// The JWS algorithm it was signed with.
+    pub algorithm: Algorithm,
+    /// SHA-256 of the leaf certificate, upper-case hex.
+    pub leaf_sha256: String,
+    /// The `x5c` chain as DER, leaf first.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// Verifies client assertions sent to us.
+///
+/// Stateless and `Sync`: share one across threads. For replay protection pass
+/// a [`ReplayCache`] to [`Verifier::verify_once`].
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    audience: String,
+    anchors: Vec<TrustAnchor>,
+    leeway: u32,
+    profile: Profile,
+}
+
+impl Verifier {
+    /// A verifier for tokens addressed to `audience` (our own party id),
+    /// trusting chains that lead to one of `trust`. No leeway, iSHARE profile.
+    pub fn new(audience: &str, trust: Vec<TrustAnchor>) -> Result<Verifier> {
+        if trust.is_empty() {
+            return Err(Error::InvalidTrustAnchor(
+                "at least one trusted root is needed".into(),
+            ));
+        }
+        limits::check("trust anchor count", trust.len(), MAX_TRUST_ANCHORS)?;
+        let verifier = Verifier {
+            audience: audience.into(),
+            anchors: trust,
+            leeway: 0,
+            profile: Profile::ISHARE,
+        };
+        verifier.check_audience()?;
+        Ok(verifier)
+    }
+
+    /// Allows `seconds` of clock skew (at most [`MAX_LEEWAY_SECS`]).
+    pub fn with_leeway(mut self, seconds: u32) -> Result<Verifier> {
+        if seconds > MAX_LEEWAY_SECS {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "leeway must be at most {MAX_LEEWAY_SECS} s, got {seconds}"
+            )));
+        }
+        self.leeway = seconds;
+        Ok(self)
+    }
+
+    /// Expects tokens of another profile (e.g. the generic OAuth client
+    /// assertion, whose `aud` is our issuer identifier).
+    pub fn with_profile(mut self, profile: Profile) -> Result<Verifier> {
+        self.profile = profile;
+        self.check_audience()?;
+        Ok(self)
+    }
+
+    /// Our identifier, the only acceptable `aud`.
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    /// The allowed clock skew in seconds.
+    pub fn leeway(&self) -> u32 {
+        self.leeway
+    }
+
+    /// Verifies `token` at `now` (Unix seconds). `client_id` is the
+    /// `client_id` form parameter that came with it, if any.
+    ///
+    /// Does not remember the token: see [`Verifier::verify_once`].
+    pub fn verify(&self, token: &str, now: i64, client_id: Option<&str>) -> Result<VerifiedAssertion> {
+        if now < 0 {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "now must be a non-negative Unix time, got {now}"
+            )));
+        }
+        let parts = CompactParts::split(token)?;
+        let header = ReceivedHeader::decode(parts.header, &self.profile)?;
+        let chain = header
+            .chain
+            .into_iter()
+            .enumerate()
+            .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("x5c[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
+        let leaf = chain.first().ok_or(Error::MissingCertificate)?;
+        verify_signature(&parts, header.algorithm, leaf)?;
+
+        let claims_json = jose::decode_part("claims", parts.claims, MAX_CLAIMS_BYTES)?;
+        let claims: ReceivedClaims = json::decode("claims", &claims_json)?;
+        let claims = claim_rules::check(
+            claims,
+            &ClaimContext {
+                audience: &self.audience,
+                client_id,
+                now,
+                leeway: self.leeway,
+                profile: &self.profile,
+            },
+        )?;
+
+        verify_path(&chain, &self.anchors, now)?;
+        if !leaf.names_party(&claims.issuer) {
+            return Err(Error::PartyIdMismatch {
+                party: claims.issuer.as_str().into(),
+                certificate: alloc::format!("{:?}", leaf.party_names()),
+            });
+        }
+        Ok(VerifiedAssertion {
+            leaf_sha256: leaf.sha256_hex(),
+            client_id: claims.issuer,
+            audience: claims.audience,
+            jti: claims.jti,
+            issued_at: claims.issued_at,
+            not_before: claims.not_before,
+            expires_at: claims.expires_at,
+            algorithm: header.algorithm,
+            chain: chain.into_iter().map(|c| c.der).collect(),
+        })
+    }
+
+    /// Verifies `token` like [`Verifier::verify`] and, only if it passes,
+    /// records its `(iss, jti)` in `replay_cache`, refusing one seen before.
+    pub fn verify_once(
+        &self,
+        token: &str,
+        now: i64,
+        client_id: Option<&str>,
+        replay_cache: &mut ReplayCache,
+    ) -> Result<VerifiedAssertion> {
+        let assertion = self.verify(token, now, client_id)?;
+        let refused_from = assertion
+            .expires_at
+            .saturating_add(i64::from(self.leeway));
+        replay_cache.remember(assertion.client_id.as_str(), &assertion.jti, refused_from, now)?;
+        Ok(assertion)
+    }
+
+    fn check_audience(&self) -> Result<()> {
+        if self.profile == Profile::ISHARE {
+            PartyId::parse(&self.audience)?;
+        }
+        if self.audience.is_empty() || self.audience.len() > MAX_AUDIENCE_BYTES {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "audience \"{}\" must be 1 to {MAX_AUDIENCE_BYTES} bytes",
+                quote(&self.audience)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The signature, checked with the `x5c` leaf key and nothing else.
+fn verify_signature(parts: &CompactParts<'_>, algorithm: Algorithm, leaf: &ChainCertificate) -> Result<()> {
+    // A signature part that does not even decode (too long, truncated,
+    // not base64url) is a signature that does not verify.
+    let signature = jose::decode_part("signature", parts.signature, MAX_RSA_BITS / 8)
+        .map_err(|_| Error::Signature)?;
+    let digest = algorithm.digest(&parts.signing_input_parts());
+    leaf.public_key
+        .verify(algorithm.padding(), &digest, &signature)
+        .map_err(|_| Error::Signature)
+}
