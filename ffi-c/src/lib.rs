@@ -1,0 +1,1 @@
+//! C ABI for ishare-jwt (work in progress).

@@ -1,0 +1,1 @@
+//! Python bindings for ishare-jwt (work in progress).

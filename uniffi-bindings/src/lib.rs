@@ -1,0 +1,1 @@
+//! UniFFI bindings for ishare-jwt (work in progress).
