@@ -1,1 +1,112 @@
-fn main() {}
+//! `ishare-jwt`: make, verify and inspect iSHARE client assertions.
+
+mod commands;
+mod demo;
+mod io;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ishare-jwt",
+    version,
+    about = "Make, verify and inspect iSHARE client assertions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a signed client assertion.
+    Assertion(SignArgs),
+    /// Print the form body of a token request (for `curl --data @-`).
+    TokenRequest {
+        #[command(flatten)]
+        sign: SignArgs,
+        /// The `scope` parameter.
+        #[arg(long, default_value = ishare_jwt::DEFAULT_SCOPE)]
+        scope: String,
+    },
+    /// Verify an assertion; print its claims as JSON.
+    Verify(VerifyArgs),
+    /// Decode header and claims WITHOUT verifying anything.
+    Inspect {
+        /// The token, or `-` to read it from standard input.
+        token: String,
+    },
+    /// Sign and verify an assertion with the built-in test PKI, step by step.
+    Demo,
+}
+
+/// What signing needs.
+#[derive(Args)]
+pub(crate) struct SignArgs {
+    /// Private key file: PKCS#8 or PKCS#1, PEM or DER.
+    #[arg(long)]
+    key: PathBuf,
+    /// Certificate chain file (PEM), leaf first.
+    #[arg(long)]
+    chain: PathBuf,
+    /// Our party id (EORI or did:ishare).
+    #[arg(long = "client")]
+    client_id: String,
+    /// The server's party id.
+    #[arg(long)]
+    audience: String,
+    /// Issue time, Unix seconds (default: now).
+    #[arg(long, allow_negative_numbers = true)]
+    now: Option<i64>,
+    /// The `jti` (default: a random UUID v4).
+    #[arg(long)]
+    jti: Option<String>,
+}
+
+/// What verification needs.
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// Our own party id: the only acceptable audience.
+    #[arg(long)]
+    audience: String,
+    /// A trusted CA certificate (PEM file); repeatable.
+    #[arg(long = "trust")]
+    trust_pem: Vec<PathBuf>,
+    /// A trusted root's SHA-256 fingerprint (hex); repeatable.
+    #[arg(long = "trust-sha256")]
+    trust_sha256: Vec<String>,
+    /// The clock, Unix seconds (default: now).
+    #[arg(long, allow_negative_numbers = true)]
+    now: Option<i64>,
+    /// Allowed clock skew in seconds.
+    #[arg(long, default_value_t = 0)]
+    leeway: u32,
+    /// The `client_id` sent with the token.
+    #[arg(long = "client")]
+    client_id: Option<String>,
+    /// The token, or `-` to read it from standard input.
+    token: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Assertion(args) => commands::assertion(&args),
+        Command::TokenRequest { sign, scope } => commands::token_request(&sign, &scope),
+        Command::Verify(args) => commands::verify(&args),
+        Command::Inspect { token } => commands::inspect(&token),
+        Command::Demo => demo::run(),
+    };
+    match result {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {}: {error}", error.kind());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -3,8 +3,8 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use der::{Decode, Encode};
 use der::asn1::ObjectIdentifier;
+use der::{Decode, Encode};
 use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
 use spki::DecodePublicKey;
@@ -38,9 +38,15 @@ impl ChainCertificate {
     /// Parses DER; `which` names the certificate in errors ("x5c[0]").
     /// Refuses non-RSA keys and keys outside 2048–8192 bits.
     pub(crate) fn from_der(der: Vec<u8>, which: &str) -> Result<Self> {
-        limits::check("certificate size in bytes", der.len(), MAX_CERTIFICATE_BYTES)?;
+        limits::check(
+            "certificate size in bytes",
+            der.len(),
+            MAX_CERTIFICATE_BYTES,
+        )?;
         let certificate = Certificate::from_der(&der).map_err(|e| {
-            Error::InvalidCertificate(alloc::format!("{which} is not a DER X.509 certificate: {e}"))
+            Error::InvalidCertificate(alloc::format!(
+                "{which} is not a DER X.509 certificate: {e}"
+            ))
         })?;
         let public_key = rsa_public_key(&certificate, which)?;
         let sha256 = Sha256::digest(&der).into();

@@ -14,7 +14,11 @@ use crate::trust::TrustAnchor;
 /// A certificate is anchored when its fingerprint is trusted, or when a
 /// trusted CA certificate issued it. Each issuer inside the chain must be a
 /// CA whose key verifies the certificate below it.
-pub(crate) fn verify_path(chain: &[ChainCertificate], anchors: &[TrustAnchor], now: i64) -> Result<()> {
+pub(crate) fn verify_path(
+    chain: &[ChainCertificate],
+    anchors: &[TrustAnchor],
+    now: i64,
+) -> Result<()> {
     let mut path: Vec<(usize, &ChainCertificate)> = Vec::new();
     for (position, certificate) in chain.iter().enumerate() {
         path.push((position, certificate));

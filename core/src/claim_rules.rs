@@ -43,7 +43,10 @@ pub(crate) fn check(claims: ReceivedClaims, ctx: &ClaimContext<'_>) -> Result<Ch
     let iss = claims.iss.ok_or(Error::MissingClaim("iss"))?;
     let sub = claims.sub.ok_or(Error::MissingClaim("sub"))?;
     let aud = claims.aud.ok_or(Error::MissingClaim("aud"))?;
-    let jti = claims.jti.filter(|j| !j.is_empty()).ok_or(Error::MissingClaim("jti"))?;
+    let jti = claims
+        .jti
+        .filter(|j| !j.is_empty())
+        .ok_or(Error::MissingClaim("jti"))?;
     let iat = claims.iat.ok_or(Error::MissingClaim("iat"))?;
     let exp = claims.exp.ok_or(Error::MissingClaim("exp"))?;
     limits::check("jti length in bytes", jti.len(), MAX_JTI_BYTES)?;
@@ -56,13 +59,13 @@ pub(crate) fn check(claims: ReceivedClaims, ctx: &ClaimContext<'_>) -> Result<Ch
             sub: quote(&sub),
         });
     }
-    if let Some(client_id) = ctx.client_id {
-        if client_id != iss {
-            return Err(Error::ClientIdMismatch {
-                iss: quote(&iss),
-                client_id: quote(client_id),
-            });
-        }
+    if let Some(client_id) = ctx.client_id
+        && client_id != iss
+    {
+        return Err(Error::ClientIdMismatch {
+            iss: quote(&iss),
+            client_id: quote(client_id),
+        });
     }
     check_audience(&aud, ctx.audience)?;
     check_lifetime(iat, exp, ctx.profile)?;

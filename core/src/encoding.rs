@@ -31,5 +31,7 @@ pub(crate) fn parse_sha256_hex(text: &str) -> Option<[u8; 32]> {
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }

@@ -370,7 +370,10 @@ impl fmt::Display for Error {
                 write!(f, "too large: {what} is {found}, the limit is {limit}")
             }
             Error::BufferTooSmall { needed } => {
-                write!(f, "buffer too small: {needed} bytes needed (plus a NUL for C)")
+                write!(
+                    f,
+                    "buffer too small: {needed} bytes needed (plus a NUL for C)"
+                )
             }
             Error::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Error::InvalidResponse(why) => write!(f, "invalid token response: {why}"),

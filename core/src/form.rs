@@ -124,7 +124,11 @@ struct TokenResponseJson {
 /// # Ok::<(), ishare_jwt::Error>(())
 /// ```
 pub fn parse_token_response(body: &[u8]) -> Result<TokenResponse> {
-    limits::check("token response size in bytes", body.len(), MAX_RESPONSE_BYTES)?;
+    limits::check(
+        "token response size in bytes",
+        body.len(),
+        MAX_RESPONSE_BYTES,
+    )?;
     let parsed: TokenResponseJson = json::decode("token response", body).map_err(|e| match e {
         Error::Malformed(why) | Error::InvalidArgument(why) => Error::InvalidResponse(why),
         other => other,

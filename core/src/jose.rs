@@ -78,7 +78,11 @@ pub(crate) struct CompactParts<'a> {
 impl<'a> CompactParts<'a> {
     /// Splits `header.claims.signature`, refusing any other shape.
     pub(crate) fn split(token: &'a str) -> Result<Self> {
-        limits::check("token length in bytes", token.len(), limits::MAX_TOKEN_BYTES)?;
+        limits::check(
+            "token length in bytes",
+            token.len(),
+            limits::MAX_TOKEN_BYTES,
+        )?;
         let mut parts = token.split('.');
         let (Some(header), Some(claims), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -99,6 +103,29 @@ impl<'a> CompactParts<'a> {
     pub(crate) fn signing_input_parts(&self) -> [&'a [u8]; 3] {
         [self.header.as_bytes(), b".", self.claims.as_bytes()]
     }
+}
+
+/// Header and claims of a token, decoded but NOT verified: for display only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnverifiedToken {
+    /// The JOSE header's JSON text.
+    pub header_json: String,
+    /// The claims set's JSON text.
+    pub claims_json: String,
+}
+
+/// Decodes a compact token's header and claims without verifying anything.
+/// Never trust what it returns: use [`crate::Verifier`] for that.
+pub fn decode_unverified(token: &str) -> Result<UnverifiedToken> {
+    let parts = CompactParts::split(token)?;
+    let text = |what: &'static str, part: &str, limit: usize| -> Result<String> {
+        String::from_utf8(decode_part(what, part, limit)?)
+            .map_err(|_| Error::Malformed(alloc::format!("{what} is not UTF-8")))
+    };
+    Ok(UnverifiedToken {
+        header_json: text("header", parts.header, limits::MAX_HEADER_BYTES)?,
+        claims_json: text("claims", parts.claims, limits::MAX_CLAIMS_BYTES)?,
+    })
 }
 
 /// Decodes one base64url (unpadded) part, naming it on failure.

@@ -41,7 +41,9 @@ pub(crate) fn encode<T: Serialize>(value: &T, size_hint: usize) -> Result<Vec<u8
             return Ok(buffer);
         }
     }
-    Err(Error::Internal("JSON encoding did not fit its buffer".into()))
+    Err(Error::Internal(
+        "JSON encoding did not fit its buffer".into(),
+    ))
 }
 
 /// Refuses JSON whose arrays and objects nest deeper than [`MAX_JSON_DEPTH`].
@@ -82,6 +84,18 @@ fn check_depth(what: &'static str, json: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A JSON value whose presence matters but whose content does not
+/// (e.g. `crit`): deserializes from anything.
+pub(crate) struct Present;
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> core::result::Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Present)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,15 +131,5 @@ mod tests {
         let json = [&br#"{"b":"#[..], &deep].concat();
         let err = decode::<Sample>("claims", &json).unwrap_err();
         assert_eq!(err.kind(), "too_large");
-    }
-}
-
-/// A JSON value whose presence matters but whose content does not
-/// (e.g. `crit`): deserializes from anything.
-pub(crate) struct Present;
-
-impl<'de> Deserialize<'de> for Present {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
-        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Present)
     }
 }

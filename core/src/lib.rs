@@ -47,7 +47,7 @@ pub use form::{
     CLIENT_ASSERTION_TYPE, DEFAULT_SCOPE, GRANT_TYPE, TokenResponse, parse_token_response,
     token_request_fields, token_request_form,
 };
-pub use jose::Algorithm;
+pub use jose::{Algorithm, UnverifiedToken, decode_unverified};
 pub use party_id::{PartyId, PartyIdScheme};
 pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAUTH_TYP, Profile};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayCache};

@@ -55,7 +55,13 @@ impl ReplayCache {
 
     /// Records `(iss, jti)`, refusing it if seen before. `refused_from` is the
     /// first instant the token is no longer accepted (`exp` + leeway).
-    pub(crate) fn remember(&mut self, iss: &str, jti: &str, refused_from: i64, now: i64) -> Result<()> {
+    pub(crate) fn remember(
+        &mut self,
+        iss: &str,
+        jti: &str,
+        refused_from: i64,
+        now: i64,
+    ) -> Result<()> {
         let key = (String::from(iss), String::from(jti));
         if self.seen.get(&key).is_some_and(|until| *until > now) {
             return Err(Error::Replay {

@@ -15,7 +15,9 @@ use crate::claims::SentClaims;
 use crate::error::{Error, Result, quote};
 use crate::form::{DEFAULT_SCOPE, token_request_form};
 use crate::jose::{self, Algorithm};
-use crate::limits::{self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES};
+use crate::limits::{
+    self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES,
+};
 use crate::party_id::PartyId;
 use crate::profile::Profile;
 use crate::uuid;
@@ -57,12 +59,11 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// A signer from a private key (PKCS#8 or PKCS#1; PEM, or DER bytes
-    /// passed as text are refused — use [`Signer::from_der`]) and a PEM
-    /// certificate chain, leaf first.
-    pub fn from_pem(key_pem: &str, chain_pem: &str, client_id: &str) -> Result<Signer> {
+    /// A signer from a private key (PKCS#8 or PKCS#1, PEM — or DER bytes)
+    /// and a PEM certificate chain, leaf first, for party `client_id`.
+    pub fn from_pem(key: impl AsRef<[u8]>, chain_pem: &str, client_id: &str) -> Result<Signer> {
         let chain = load_pem_chain(chain_pem)?;
-        Signer::new(key_pem.as_bytes(), chain, client_id)
+        Signer::new(key.as_ref(), chain, client_id)
     }
 
     /// A signer from a private key in any encoding (PKCS#8 or PKCS#1, PEM or
@@ -83,7 +84,9 @@ impl Signer {
         let chain = chain_der
             .into_iter()
             .enumerate()
-            .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}")))
+            .map(|(i, der)| {
+                ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}"))
+            })
             .collect::<Result<Vec<_>>>()?;
         check_chain_for_signing(&chain, &key, &client_id)?;
         let profile = Profile::ISHARE;
@@ -250,9 +253,15 @@ fn encode_header(profile: &Profile, chain: &[ChainCertificate]) -> Result<(Strin
 
 /// Parses a PEM chain (leaf first) into DER certificates.
 pub(crate) fn load_pem_chain(chain_pem: &str) -> Result<Vec<Vec<u8>>> {
-    limits::check("certificate chain PEM size in bytes", chain_pem.len(), MAX_PEM_BYTES)?;
+    limits::check(
+        "certificate chain PEM size in bytes",
+        chain_pem.len(),
+        MAX_PEM_BYTES,
+    )?;
     let certificates = Certificate::load_pem_chain(chain_pem.as_bytes()).map_err(|e| {
-        Error::InvalidCertificate(alloc::format!("the PEM certificate chain does not parse: {e}"))
+        Error::InvalidCertificate(alloc::format!(
+            "the PEM certificate chain does not parse: {e}"
+        ))
     })?;
     certificates
         .iter()
@@ -283,13 +292,13 @@ fn check_chain_for_signing(
         });
     }
     for (position, pair) in chain.windows(2).enumerate() {
-        if let [certificate, issuer] = pair {
-            if !certificate.is_issued_by(issuer) {
-                return Err(Error::InvalidCertificate(alloc::format!(
-                    "chain certificate {} did not issue certificate {position}: give the chain leaf first, each followed by its issuer",
-                    position + 1
-                )));
-            }
+        if let [certificate, issuer] = pair
+            && !certificate.is_issued_by(issuer)
+        {
+            return Err(Error::InvalidCertificate(alloc::format!(
+                "chain certificate {} did not issue certificate {position}: give the chain leaf first, each followed by its issuer",
+                position + 1
+            )));
         }
     }
     Ok(())

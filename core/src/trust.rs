@@ -2,8 +2,8 @@
 
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use x509_cert::Certificate;
 use der::Encode;
+use x509_cert::Certificate;
 
 use crate::certificate::ChainCertificate;
 use crate::encoding::parse_sha256_hex;

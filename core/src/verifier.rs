@@ -58,6 +58,17 @@ impl Verifier {
     /// A verifier for tokens addressed to `audience` (our own party id),
     /// trusting chains that lead to one of `trust`. No leeway, iSHARE profile.
     pub fn new(audience: &str, trust: Vec<TrustAnchor>) -> Result<Verifier> {
+        Verifier::new_with_profile(audience, trust, Profile::ISHARE)
+    }
+
+    /// A verifier for tokens of `profile`. For [`Profile::ISHARE`]
+    /// `audience` is our party id; for the OAuth profile it is our issuer
+    /// identifier (e.g. `https://as.example.com`).
+    pub fn new_with_profile(
+        audience: &str,
+        trust: Vec<TrustAnchor>,
+        profile: Profile,
+    ) -> Result<Verifier> {
         if trust.is_empty() {
             return Err(Error::InvalidTrustAnchor(
                 "at least one trusted root is needed".into(),
@@ -68,7 +79,7 @@ impl Verifier {
             audience: audience.into(),
             anchors: trust,
             leeway: 0,
-            profile: Profile::ISHARE,
+            profile,
         };
         verifier.check_audience()?;
         Ok(verifier)
@@ -82,14 +93,6 @@ impl Verifier {
             )));
         }
         self.leeway = seconds;
-        Ok(self)
-    }
-
-    /// Expects tokens of another profile (e.g. the generic OAuth client
-    /// assertion, whose `aud` is our issuer identifier).
-    pub fn with_profile(mut self, profile: Profile) -> Result<Verifier> {
-        self.profile = profile;
-        self.check_audience()?;
         Ok(self)
     }
 
@@ -107,7 +110,12 @@ impl Verifier {
     /// `client_id` form parameter that came with it, if any.
     ///
     /// Does not remember the token: see [`Verifier::verify_once`].
-    pub fn verify(&self, token: &str, now: i64, client_id: Option<&str>) -> Result<VerifiedAssertion> {
+    pub fn verify(
+        &self,
+        token: &str,
+        now: i64,
+        client_id: Option<&str>,
+    ) -> Result<VerifiedAssertion> {
         if now < 0 {
             return Err(Error::InvalidArgument(alloc::format!(
                 "now must be a non-negative Unix time, got {now}"
@@ -167,10 +175,13 @@ impl Verifier {
         replay_cache: &mut ReplayCache,
     ) -> Result<VerifiedAssertion> {
         let assertion = self.verify(token, now, client_id)?;
-        let refused_from = assertion
-            .expires_at
-            .saturating_add(i64::from(self.leeway));
-        replay_cache.remember(assertion.client_id.as_str(), &assertion.jti, refused_from, now)?;
+        let refused_from = assertion.expires_at.saturating_add(i64::from(self.leeway));
+        replay_cache.remember(
+            assertion.client_id.as_str(),
+            &assertion.jti,
+            refused_from,
+            now,
+        )?;
         Ok(assertion)
     }
 
@@ -189,7 +200,11 @@ impl Verifier {
 }
 
 /// The signature, checked with the `x5c` leaf key and nothing else.
-fn verify_signature(parts: &CompactParts<'_>, algorithm: Algorithm, leaf: &ChainCertificate) -> Result<()> {
+fn verify_signature(
+    parts: &CompactParts<'_>,
+    algorithm: Algorithm,
+    leaf: &ChainCertificate,
+) -> Result<()> {
     // A signature part that does not even decode (too long, truncated,
     // not base64url) is a signature that does not verify.
     let signature = jose::decode_part("signature", parts.signature, MAX_RSA_BITS / 8)

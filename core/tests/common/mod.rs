@@ -1,5 +1,5 @@
 //! Helpers shared by the core's integration tests: the vector files and an RNG.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail by panicking
 
 use std::path::PathBuf;
 
@@ -33,3 +33,28 @@ pub fn pki() -> serde_json::Value {
 pub const ROOT_SHA256: &str = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69";
 /// t0 of the vectors: 2026-01-01T00:00:00Z.
 pub const T0: i64 = 1_767_225_600;
+
+/// A file of the repository's own test PKI (`testdata/pki/`).
+pub fn pki_file(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/pki")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// A text file of the repository's own test PKI.
+pub fn pki_text(name: &str) -> String {
+    String::from_utf8(pki_file(name)).expect("PEM is text")
+}
+
+/// The repository test PKI's root fingerprint.
+pub fn own_root_sha256() -> String {
+    pki_text("root-ca.sha256").trim().to_string()
+}
+
+/// A time inside the repository PKI's validity: 2027-01-01T00:00:00Z.
+pub const NOW: i64 = 1_798_761_600;
+/// The demo client and server of the repository PKI.
+pub const CLIENT: &str = "EU.EORI.NL000000101";
+/// The demo server.
+pub const SERVER: &str = "EU.EORI.NL000000100";

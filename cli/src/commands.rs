@@ -1,0 +1,82 @@
+//! The subcommands: each turns arguments into a core call and its output.
+
+use ishare_jwt::{Error, Signer, TrustAnchor, VerifiedAssertion, Verifier};
+
+use crate::io::{now, read_bytes, read_text, rng, token_argument};
+use crate::{SignArgs, VerifyArgs};
+
+fn load_signer(args: &SignArgs) -> Result<Signer, Error> {
+    Signer::from_pem(
+        read_bytes(&args.key)?,
+        &read_text(&args.chain)?,
+        &args.client_id,
+    )
+}
+
+fn sign(args: &SignArgs) -> Result<(Signer, String), Error> {
+    let signer = load_signer(args)?;
+    let issued_at = args.now.map_or_else(now, Ok)?;
+    let token = match &args.jti {
+        Some(jti) => signer.client_assertion_with_jti(&mut rng(), &args.audience, issued_at, jti),
+        None => signer.client_assertion(&mut rng(), &args.audience, issued_at),
+    }?;
+    Ok((signer, token))
+}
+
+/// `ishare-jwt assertion`: the token.
+pub(crate) fn assertion(args: &SignArgs) -> Result<String, Error> {
+    sign(args).map(|(_, token)| token)
+}
+
+/// `ishare-jwt token-request`: the form body.
+pub(crate) fn token_request(args: &SignArgs, scope: &str) -> Result<String, Error> {
+    let (signer, token) = sign(args)?;
+    ishare_jwt::token_request_form(signer.client_id().as_str(), &token, scope)
+}
+
+/// `ishare-jwt verify`: the verified claims as JSON.
+pub(crate) fn verify(args: &VerifyArgs) -> Result<String, Error> {
+    let mut anchors = Vec::new();
+    for path in &args.trust_pem {
+        anchors.push(TrustAnchor::from_pem(&read_text(path)?)?);
+    }
+    for hex in &args.trust_sha256 {
+        anchors.push(TrustAnchor::from_sha256_hex(hex)?);
+    }
+    let verifier = Verifier::new(&args.audience, anchors)?.with_leeway(args.leeway)?;
+    let token = token_argument(&args.token)?;
+    let at = args.now.map_or_else(now, Ok)?;
+    let assertion = verifier.verify(&token, at, args.client_id.as_deref())?;
+    Ok(assertion_json(&assertion).to_string())
+}
+
+/// The verified claims as one JSON object.
+pub(crate) fn assertion_json(a: &VerifiedAssertion) -> serde_json::Value {
+    serde_json::json!({
+        "client_id": a.client_id.as_str(),
+        "audience": a.audience,
+        "jti": a.jti,
+        "issued_at": a.issued_at,
+        "not_before": a.not_before,
+        "expires_at": a.expires_at,
+        "algorithm": a.algorithm.name(),
+        "leaf_sha256": a.leaf_sha256,
+        "chain_length": a.chain.len(),
+    })
+}
+
+/// `ishare-jwt inspect`: header and claims, clearly marked unverified.
+pub(crate) fn inspect(token: &str) -> Result<String, Error> {
+    let decoded = ishare_jwt::decode_unverified(&token_argument(token)?)?;
+    let pretty = |json: &str| {
+        serde_json::from_str::<serde_json::Value>(json)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| json.to_string())
+    };
+    Ok(format!(
+        "NOT VERIFIED: decoded only; use `ishare-jwt verify` before trusting any of it.\nheader:\n{}\nclaims:\n{}",
+        pretty(&decoded.header_json),
+        pretty(&decoded.claims_json)
+    ))
+}

@@ -1,0 +1,205 @@
+//! The `ishare-jwt` command end to end.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const CLIENT: &str = "EU.EORI.NL000000101";
+const SERVER: &str = "EU.EORI.NL000000100";
+const NOW: &str = "1798761600";
+
+fn pki(name: &str) -> String {
+    format!("{}/../testdata/pki/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn root_sha256() -> String {
+    std::fs::read_to_string(pki("root-ca.sha256"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ishare-jwt"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+fn assertion(extra: &[&str]) -> String {
+    let (key, chain) = (pki("client-eori.key.pem"), pki("client-eori.chain.pem"));
+    let mut args = vec![
+        "assertion",
+        "--key",
+        &key,
+        "--chain",
+        &chain,
+        "--client",
+        CLIENT,
+        "--audience",
+        SERVER,
+        "--now",
+        NOW,
+    ];
+    args.extend_from_slice(extra);
+    stdout(&run(&args, None))
+}
+
+#[test]
+fn assertion_then_verify_prints_the_claims_as_json() {
+    let token = assertion(&["--jti", "cli-1"]);
+    let root = root_sha256();
+    let output = run(
+        &[
+            "verify",
+            "--audience",
+            SERVER,
+            "--trust-sha256",
+            &root,
+            "--now",
+            NOW,
+            "--client",
+            CLIENT,
+            &token,
+        ],
+        None,
+    );
+    let claims: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(claims["client_id"], CLIENT);
+    assert_eq!(claims["jti"], "cli-1");
+    assert_eq!(claims["expires_at"], 1_798_761_630);
+}
+
+#[test]
+fn verify_reads_stdin_and_accepts_a_pem_root() {
+    let token = assertion(&[]);
+    let root = pki("root-ca.pem");
+    let output = run(
+        &[
+            "verify",
+            "--audience",
+            SERVER,
+            "--trust",
+            &root,
+            "--now",
+            NOW,
+            "-",
+        ],
+        Some(&format!("{token}\n")),
+    );
+    assert!(stdout(&output).contains(CLIENT));
+}
+
+#[test]
+fn a_refused_token_prints_kind_and_detail_and_exits_1() {
+    let token = assertion(&[]);
+    let root = root_sha256();
+    let output = run(
+        &[
+            "verify",
+            "--audience",
+            SERVER,
+            "--trust-sha256",
+            &root,
+            "--now",
+            "1798761630",
+            &token,
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("error: expired: "), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = run(&["verify", "--audience", SERVER], None);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(&["no-such-command"], None);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn token_request_prints_a_form_body() {
+    let (key, chain) = (pki("client-eori.key.pem"), pki("client-eori.chain.pem"));
+    let body = stdout(&run(
+        &[
+            "token-request",
+            "--key",
+            &key,
+            "--chain",
+            &chain,
+            "--client",
+            CLIENT,
+            "--audience",
+            SERVER,
+            "--scope",
+            "iSHARE extra",
+        ],
+        None,
+    ));
+    assert!(body.starts_with("grant_type=client_credentials&scope=iSHARE+extra&client_id=EU.EORI.NL000000101&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=ey"), "{body}");
+}
+
+#[test]
+fn inspect_decodes_and_says_it_did_not_verify() {
+    let token = assertion(&["--jti", "look"]);
+    let text = stdout(&run(&["inspect", &token], None));
+    assert!(text.starts_with("NOT VERIFIED"), "{text}");
+    assert!(text.contains("\"jti\": \"look\""), "{text}");
+    let output = run(&["inspect", "not-a-token"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: malformed: "));
+}
+
+#[test]
+fn missing_files_are_named() {
+    let output = run(
+        &[
+            "assertion",
+            "--key",
+            "/nonexistent.pem",
+            "--chain",
+            "/x",
+            "--client",
+            CLIENT,
+            "--audience",
+            SERVER,
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent.pem"));
+}
+
+#[test]
+fn demo_signs_verifies_and_refuses_the_replay() {
+    let text = stdout(&run(&["demo"], None));
+    assert!(text.contains("server verified it"), "{text}");
+    assert!(text.contains("it is refused: replay"), "{text}");
+    assert!(
+        text.ends_with("demo complete: signed, verified, replay refused"),
+        "{text}"
+    );
+}
