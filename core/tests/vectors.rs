@@ -4,42 +4,6 @@
 mod common;
 
 use ishare_jwt::{TrustAnchor, Verifier};
-use serde_json::Value;
-
-fn verdict(vector: &Value) -> Result<(), String> {
-    let v = &vector["verifier"];
-    let anchors = v["trusted_roots"]
-        .as_array()
-        .expect("trusted_roots")
-        .iter()
-        .map(|r| TrustAnchor::parse(r.as_str().expect("root is text")))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("trust anchor: {e}"))?;
-    let verifier = Verifier::new(v["audience"].as_str().expect("audience"), anchors)
-        .and_then(|verifier| verifier.with_leeway(v["leeway"].as_u64().expect("leeway") as u32))
-        .map_err(|e| format!("verifier: {e}"))?;
-    let result = verifier.verify(
-        vector["token"].as_str().expect("token"),
-        v["now"].as_i64().expect("now"),
-        v["client_id"].as_str(),
-    );
-    let got = match &result {
-        Ok(_) => "valid".to_string(),
-        Err(e) => e.kind().to_string(),
-    };
-    let want = match &vector["expect"] {
-        Value::String(s) => s.clone(),
-        other => other["error"].as_str().expect("expect.error").to_string(),
-    };
-    if got == want {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected {want}, got {got} ({})",
-            result.err().map(|e| e.to_string()).unwrap_or_default()
-        ))
-    }
-}
 
 #[test]
 fn every_vector_gets_its_verdict() {
@@ -53,7 +17,7 @@ fn every_vector_gets_its_verdict() {
     let failures: Vec<String> = list
         .iter()
         .filter_map(|v| {
-            verdict(v)
+            common::verdict(v)
                 .err()
                 .map(|why| format!("{}: {why}", v["name"].as_str().unwrap_or("?")))
         })

@@ -1,6 +1,7 @@
 //! Helpers shared by the core's integration tests: the vector files and an RNG.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail by panicking
 
+use ishare_jwt::{TrustAnchor, Verifier};
 use std::path::PathBuf;
 
 /// `tests/vectors/` of the repository.
@@ -58,3 +59,39 @@ pub const NOW: i64 = 1_798_761_600;
 pub const CLIENT: &str = "EU.EORI.NL000000101";
 /// The demo server.
 pub const SERVER: &str = "EU.EORI.NL000000100";
+
+/// Runs one vector (shape of `vectors.json`): `Ok` when it gets its expected verdict.
+pub fn verdict(vector: &serde_json::Value) -> Result<(), String> {
+    let v = &vector["verifier"];
+    let anchors = v["trusted_roots"]
+        .as_array()
+        .expect("trusted_roots")
+        .iter()
+        .map(|r| TrustAnchor::parse(r.as_str().expect("root is text")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("trust anchor: {e}"))?;
+    let verifier = Verifier::new(v["audience"].as_str().expect("audience"), anchors)
+        .and_then(|verifier| verifier.with_leeway(v["leeway"].as_u64().expect("leeway") as u32))
+        .map_err(|e| format!("verifier: {e}"))?;
+    let result = verifier.verify(
+        vector["token"].as_str().expect("token"),
+        v["now"].as_i64().expect("now"),
+        v["client_id"].as_str(),
+    );
+    let got = match &result {
+        Ok(_) => "valid".to_string(),
+        Err(e) => e.kind().to_string(),
+    };
+    let want = match &vector["expect"] {
+        serde_json::Value::String(s) => s.clone(),
+        other => other["error"].as_str().expect("expect.error").to_string(),
+    };
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {want}, got {got} ({})",
+            result.err().map(|e| e.to_string()).unwrap_or_default()
+        ))
+    }
+}
