@@ -106,9 +106,7 @@ impl ChainCertificate {
     /// Whether the subject names `party`: `serialNumber` = the EORI, or
     /// `organizationIdentifier` = the DID's last segment.
     pub(crate) fn names_party(&self, party: &PartyId) -> bool {
-        self.party_names()
-            .iter()
-            .any(|name| name == party.certificate_name())
+        names_party(&self.party_names(), party)
     }
 
     /// The subject's `serialNumber` and `organizationIdentifier` values.
@@ -127,6 +125,12 @@ impl ChainCertificate {
     pub(crate) fn sha256_hex(&self) -> String {
         crate::encoding::hex_upper(&self.sha256)
     }
+}
+
+/// Whether a certificate's subject `names` (from [`ChainCertificate::party_names`])
+/// name `party`: the iSHARE rule binding a party id to its certificate.
+pub(crate) fn names_party(names: &[String], party: &PartyId) -> bool {
+    names.iter().any(|name| name == party.certificate_name())
 }
 
 /// The certificate's RSA public key, refusing other key types and sizes

@@ -9,7 +9,7 @@ use crate::trust::TrustAnchor;
 
 /// Walks `chain` (leaf first, each certificate issued by the next) until a
 /// certificate is anchored, then checks every certificate on the path is
-/// valid at `now`.
+/// valid at `now`. Returns the window in which the whole path is valid.
 ///
 /// A certificate is anchored when its fingerprint is trusted, or when a
 /// trusted CA certificate issued it. Each issuer inside the chain must be a
@@ -18,7 +18,7 @@ pub(crate) fn verify_path(
     chain: &[ChainCertificate],
     anchors: &[TrustAnchor],
     now: i64,
-) -> Result<()> {
+) -> Result<(i64, i64)> {
     let mut path: Vec<(usize, &ChainCertificate)> = Vec::new();
     for (position, certificate) in chain.iter().enumerate() {
         path.push((position, certificate));
@@ -54,7 +54,8 @@ pub(crate) fn verify_path(
     Err(Error::UntrustedChain("the chain is empty".into()))
 }
 
-fn check_validity(path: &[(usize, &ChainCertificate)], now: i64) -> Result<()> {
+fn check_validity(path: &[(usize, &ChainCertificate)], now: i64) -> Result<(i64, i64)> {
+    let mut window = (i64::MIN, i64::MAX);
     for (position, certificate) in path {
         let (not_before, not_after) = certificate.validity();
         if now < not_before || now > not_after {
@@ -65,6 +66,7 @@ fn check_validity(path: &[(usize, &ChainCertificate)], now: i64) -> Result<()> {
                 now,
             });
         }
+        window = (window.0.max(not_before), window.1.min(not_after));
     }
-    Ok(())
+    Ok(window)
 }

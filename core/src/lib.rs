@@ -25,6 +25,7 @@ extern crate alloc;
 
 mod certificate;
 mod chain;
+mod chain_cache;
 mod claim_rules;
 mod claims;
 mod encoding;
@@ -42,6 +43,10 @@ mod trust;
 mod uuid;
 mod verifier;
 
+pub use chain_cache::{
+    ChainCache, DEFAULT_CHAIN_CACHE_CAPACITY, MAX_CHAIN_CACHE_CAPACITY, SharedCaches,
+    VerifierCaches,
+};
 pub use error::{Error, Result};
 pub use form::{
     CLIENT_ASSERTION_TYPE, DEFAULT_SCOPE, GRANT_TYPE, TokenResponse, parse_token_response,

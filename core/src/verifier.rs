@@ -1,11 +1,14 @@
 //! The server side: verify incoming client assertions.
 
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
+use rsa::RsaPublicKey;
 
-use crate::certificate::ChainCertificate;
+use crate::certificate::{ChainCertificate, names_party};
 use crate::chain::verify_path;
-use crate::claim_rules::{self, ClaimContext};
+use crate::chain_cache::{SharedCaches, TrustedChain, chain_key};
+use crate::claim_rules::{self, CheckedClaims, ClaimContext};
 use crate::claims::ReceivedClaims;
 use crate::error::{Error, Result, quote};
 use crate::jose::{self, Algorithm, CompactParts, ReceivedHeader};
@@ -109,60 +112,16 @@ impl Verifier {
     /// Verifies `token` at `now` (Unix seconds). `client_id` is the
     /// `client_id` form parameter that came with it, if any.
     ///
-    /// Does not remember the token: see [`Verifier::verify_once`].
+    /// Remembers nothing: see [`Verifier::verify_once`] and
+    /// [`Verifier::verify_shared`].
     pub fn verify(
         &self,
         token: &str,
         now: i64,
         client_id: Option<&str>,
     ) -> Result<VerifiedAssertion> {
-        if now < 0 {
-            return Err(Error::InvalidArgument(alloc::format!(
-                "now must be a non-negative Unix time, got {now}"
-            )));
-        }
-        let parts = CompactParts::split(token)?;
-        let header = ReceivedHeader::decode(parts.header, &self.profile)?;
-        let chain = header
-            .chain
-            .into_iter()
-            .enumerate()
-            .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("x5c[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
-        let leaf = chain.first().ok_or(Error::MissingCertificate)?;
-        verify_signature(&parts, header.algorithm, leaf)?;
-
-        let claims_json = jose::decode_part("claims", parts.claims, MAX_CLAIMS_BYTES)?;
-        let claims: ReceivedClaims = json::decode("claims", &claims_json)?;
-        let claims = claim_rules::check(
-            claims,
-            &ClaimContext {
-                audience: &self.audience,
-                client_id,
-                now,
-                leeway: self.leeway,
-                profile: &self.profile,
-            },
-        )?;
-
-        verify_path(&chain, &self.anchors, now)?;
-        if !leaf.names_party(&claims.issuer) {
-            return Err(Error::PartyIdMismatch {
-                party: claims.issuer.as_str().into(),
-                certificate: alloc::format!("{:?}", leaf.party_names()),
-            });
-        }
-        Ok(VerifiedAssertion {
-            leaf_sha256: leaf.sha256_hex(),
-            client_id: claims.issuer,
-            audience: claims.audience,
-            jti: claims.jti,
-            issued_at: claims.issued_at,
-            not_before: claims.not_before,
-            expires_at: claims.expires_at,
-            algorithm: header.algorithm,
-            chain: chain.into_iter().map(|c| c.der).collect(),
-        })
+        self.verify_with_chain(token, now, client_id, |_| None)
+            .map(|(assertion, _)| assertion)
     }
 
     /// Verifies `token` like [`Verifier::verify`] and, only if it passes,
@@ -175,14 +134,129 @@ impl Verifier {
         replay_cache: &mut ReplayCache,
     ) -> Result<VerifiedAssertion> {
         let assertion = self.verify(token, now, client_id)?;
+        self.remember(replay_cache, &assertion, now)?;
+        Ok(assertion)
+    }
+
+    /// Verifies `token` with this verifier's shared state: chains already
+    /// verified are taken from the chain cache (so a warm verification costs
+    /// about one RSA public operation), new ones are added, and, when replay
+    /// protection is on, `(iss, jti)` is recorded and a second use refused.
+    /// The caches are locked only around look-ups and inserts.
+    pub fn verify_shared(
+        &self,
+        token: &str,
+        now: i64,
+        client_id: Option<&str>,
+        caches: &impl SharedCaches,
+    ) -> Result<VerifiedAssertion> {
+        let (assertion, verified_chain) = self.verify_with_chain(token, now, client_id, |key| {
+            caches.with_caches(|c| c.chains.get(key))
+        })?;
+        caches.with_caches(|c| {
+            if let Some(replay) = c.replay.as_mut() {
+                self.remember(replay, &assertion, now)?;
+            }
+            if let Some((key, chain)) = verified_chain {
+                c.chains.insert(key, chain);
+            }
+            Ok(assertion)
+        })
+    }
+
+    fn remember(
+        &self,
+        replay_cache: &mut ReplayCache,
+        assertion: &VerifiedAssertion,
+        now: i64,
+    ) -> Result<()> {
         let refused_from = assertion.expires_at.saturating_add(i64::from(self.leeway));
         replay_cache.remember(
             assertion.client_id.as_str(),
             &assertion.jti,
             refused_from,
             now,
-        )?;
-        Ok(assertion)
+        )
+    }
+
+    /// The whole verification. `cached` looks a chain up by its key; a chain
+    /// verified here (not found, or no longer valid at `now`) is returned for
+    /// the caller to cache.
+    fn verify_with_chain(
+        &self,
+        token: &str,
+        now: i64,
+        client_id: Option<&str>,
+        cached: impl FnOnce(&[u8; 32]) -> Option<Arc<TrustedChain>>,
+    ) -> Result<(VerifiedAssertion, Option<([u8; 32], Arc<TrustedChain>)>)> {
+        if now < 0 {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "now must be a non-negative Unix time, got {now}"
+            )));
+        }
+        let parts = CompactParts::split(token)?;
+        let header = ReceivedHeader::decode(parts.header, &self.profile)?;
+        let key = chain_key(&header.chain);
+        if let Some(trusted) = cached(&key).filter(|t| t.valid_at(now)) {
+            let assertion =
+                self.verify_claims(&parts, header.algorithm, &trusted, now, client_id)?;
+            return Ok((assertion, None));
+        }
+
+        let chain = header
+            .chain
+            .into_iter()
+            .enumerate()
+            .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("x5c[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
+        let leaf = chain.first().ok_or(Error::MissingCertificate)?;
+        verify_signature(&parts, header.algorithm, &leaf.public_key)?;
+        let claims = self.check_claims(&parts, now, client_id)?;
+        let (valid_from, valid_until) = verify_path(&chain, &self.anchors, now)?;
+        let trusted = TrustedChain {
+            leaf_key: leaf.public_key.clone(),
+            leaf_party_names: leaf.party_names(),
+            leaf_sha256_hex: leaf.sha256_hex(),
+            chain_der: chain.into_iter().map(|c| c.der).collect(),
+            valid_from,
+            valid_until,
+        };
+        let assertion = assertion_for(claims, header.algorithm, &trusted)?;
+        Ok((assertion, Some((key, Arc::new(trusted)))))
+    }
+
+    /// Signature and claims against a chain already known to be trusted.
+    fn verify_claims(
+        &self,
+        parts: &CompactParts<'_>,
+        algorithm: Algorithm,
+        trusted: &TrustedChain,
+        now: i64,
+        client_id: Option<&str>,
+    ) -> Result<VerifiedAssertion> {
+        verify_signature(parts, algorithm, &trusted.leaf_key)?;
+        let claims = self.check_claims(parts, now, client_id)?;
+        assertion_for(claims, algorithm, trusted)
+    }
+
+    fn check_claims(
+        &self,
+        parts: &CompactParts<'_>,
+        now: i64,
+        client_id: Option<&str>,
+    ) -> Result<CheckedClaims> {
+        let claims_json = jose::decode_part("claims", parts.claims, MAX_CLAIMS_BYTES)?;
+        let claims: ReceivedClaims = json::decode("claims", &claims_json)?;
+        claim_rules::check(
+            claims,
+            &ClaimContext {
+                audience: &self.audience,
+                client_id,
+                now,
+                leeway: self.leeway,
+                profile: &self.profile,
+            },
+        )
     }
 
     fn check_audience(&self) -> Result<()> {
@@ -203,14 +277,39 @@ impl Verifier {
 fn verify_signature(
     parts: &CompactParts<'_>,
     algorithm: Algorithm,
-    leaf: &ChainCertificate,
+    leaf_key: &RsaPublicKey,
 ) -> Result<()> {
     // A signature part that does not even decode (too long, truncated,
     // not base64url) is a signature that does not verify.
     let signature = jose::decode_part("signature", parts.signature, MAX_RSA_BITS / 8)
         .map_err(|_| Error::Signature)?;
     let digest = algorithm.digest(&parts.signing_input_parts());
-    leaf.public_key
+    leaf_key
         .verify(algorithm.padding(), &digest, &signature)
         .map_err(|_| Error::Signature)
+}
+
+/// The verified assertion, once the leaf is known to name the `iss` party.
+fn assertion_for(
+    claims: CheckedClaims,
+    algorithm: Algorithm,
+    trusted: &TrustedChain,
+) -> Result<VerifiedAssertion> {
+    if !names_party(&trusted.leaf_party_names, &claims.issuer) {
+        return Err(Error::PartyIdMismatch {
+            party: claims.issuer.as_str().into(),
+            certificate: alloc::format!("{:?}", trusted.leaf_party_names),
+        });
+    }
+    Ok(VerifiedAssertion {
+        client_id: claims.issuer,
+        audience: claims.audience,
+        jti: claims.jti,
+        issued_at: claims.issued_at,
+        not_before: claims.not_before,
+        expires_at: claims.expires_at,
+        algorithm,
+        leaf_sha256: trusted.leaf_sha256_hex.clone(),
+        chain: trusted.chain_der.clone(),
+    })
 }

@@ -30,6 +30,41 @@ fn every_vector_gets_its_verdict() {
     );
 }
 
+/// The chain cache must not change a single verdict: every vector twice,
+/// the second time with every chain already cached.
+#[test]
+fn every_vector_gets_its_verdict_with_a_warm_chain_cache() {
+    use ishare_jwt::VerifierCaches;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    let vectors = common::vectors();
+    // One cache per set of trust anchors, as one cache belongs to one verifier.
+    let mut caches: HashMap<String, RefCell<VerifierCaches>> = HashMap::new();
+    let mut failures = Vec::new();
+    for pass in ["cold", "warm"] {
+        for v in vectors["vectors"].as_array().unwrap() {
+            let anchors = v["verifier"]["trusted_roots"].to_string();
+            let cache = caches.entry(anchors).or_insert_with(|| {
+                RefCell::new(VerifierCaches {
+                    replay: None,
+                    ..Default::default()
+                })
+            });
+            if let Err(why) = common::verdict_with(v, Some(cache)) {
+                failures.push(format!("{pass} {}: {why}", v["name"]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        caches
+            .values()
+            .map(|c| c.borrow().chains.len())
+            .sum::<usize>()
+            >= 3
+    );
+}
+
 #[test]
 fn valid_vectors_report_the_leaf_fingerprint() {
     let pki = common::pki();

@@ -62,6 +62,14 @@ pub const SERVER: &str = "EU.EORI.NL000000100";
 
 /// Runs one vector (shape of `vectors.json`): `Ok` when it gets its expected verdict.
 pub fn verdict(vector: &serde_json::Value) -> Result<(), String> {
+    verdict_with(vector, None)
+}
+
+/// Like [`verdict`], through [`Verifier::verify_shared`] when `caches` is given.
+pub fn verdict_with(
+    vector: &serde_json::Value,
+    caches: Option<&std::cell::RefCell<ishare_jwt::VerifierCaches>>,
+) -> Result<(), String> {
     let v = &vector["verifier"];
     let anchors = v["trusted_roots"]
         .as_array()
@@ -73,11 +81,14 @@ pub fn verdict(vector: &serde_json::Value) -> Result<(), String> {
     let verifier = Verifier::new(v["audience"].as_str().expect("audience"), anchors)
         .and_then(|verifier| verifier.with_leeway(v["leeway"].as_u64().expect("leeway") as u32))
         .map_err(|e| format!("verifier: {e}"))?;
-    let result = verifier.verify(
+    let (token, now) = (
         vector["token"].as_str().expect("token"),
         v["now"].as_i64().expect("now"),
-        v["client_id"].as_str(),
     );
+    let result = match caches {
+        Some(caches) => verifier.verify_shared(token, now, v["client_id"].as_str(), caches),
+        None => verifier.verify(token, now, v["client_id"].as_str()),
+    };
     let got = match &result {
         Ok(_) => "valid".to_string(),
         Err(e) => e.kind().to_string(),

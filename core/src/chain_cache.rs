@@ -1,0 +1,145 @@
+//! A bounded cache of certificate chains already found to lead to a trust
+//! anchor, so a client's second assertion costs one RSA verification instead
+//! of re-parsing and re-verifying its whole chain.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use rsa::RsaPublicKey;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::replay::ReplayCache;
+
+/// Default number of distinct chains remembered.
+pub const DEFAULT_CHAIN_CACHE_CAPACITY: usize = 1024;
+/// Largest chain-cache capacity a caller may ask for.
+pub const MAX_CHAIN_CACHE_CAPACITY: usize = 1_000_000;
+
+/// What verification needs again of a chain that led to a trust anchor.
+pub(crate) struct TrustedChain {
+    pub leaf_key: RsaPublicKey,
+    pub leaf_party_names: Vec<String>,
+    pub leaf_sha256_hex: String,
+    pub chain_der: Vec<Vec<u8>>,
+    /// Every certificate on the path is valid from here…
+    pub valid_from: i64,
+    /// …to here, inclusive.
+    pub valid_until: i64,
+}
+
+impl TrustedChain {
+    /// Whether every certificate on the path is valid at `now`; if not, the
+    /// caller re-verifies the chain to report exactly which one is not.
+    pub(crate) fn valid_at(&self, now: i64) -> bool {
+        (self.valid_from..=self.valid_until).contains(&now)
+    }
+}
+
+/// The cache key: SHA-256 over the `x5c` DER certificates, each length-prefixed.
+pub(crate) fn chain_key(chain_der: &[Vec<u8>]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for der in chain_der {
+        hash.update((der.len() as u64).to_be_bytes());
+        hash.update(der);
+    }
+    hash.finalize().into()
+}
+
+/// Chains already verified against one verifier's trust anchors. Bounded:
+/// when full, an arbitrary entry makes room (the key is a hash).
+pub struct ChainCache {
+    capacity: usize,
+    chains: BTreeMap<[u8; 32], Arc<TrustedChain>>,
+}
+
+impl ChainCache {
+    /// A cache for up to `capacity` chains (1 to 1 000 000).
+    pub fn new(capacity: usize) -> Result<ChainCache> {
+        if capacity == 0 || capacity > MAX_CHAIN_CACHE_CAPACITY {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "chain cache capacity must be 1 to {MAX_CHAIN_CACHE_CAPACITY}, got {capacity}"
+            )));
+        }
+        Ok(ChainCache {
+            capacity,
+            chains: BTreeMap::new(),
+        })
+    }
+
+    /// How many chains it holds.
+    pub fn len(&self) -> usize {
+        self.chains.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.chains.is_empty()
+    }
+
+    pub(crate) fn get(&self, key: &[u8; 32]) -> Option<Arc<TrustedChain>> {
+        self.chains.get(key).cloned()
+    }
+
+    pub(crate) fn insert(&mut self, key: [u8; 32], chain: Arc<TrustedChain>) {
+        if self.chains.len() >= self.capacity && !self.chains.contains_key(&key) {
+            self.chains.pop_first();
+        }
+        self.chains.insert(key, chain);
+    }
+}
+
+impl Default for ChainCache {
+    fn default() -> Self {
+        ChainCache {
+            capacity: DEFAULT_CHAIN_CACHE_CAPACITY,
+            chains: BTreeMap::new(),
+        }
+    }
+}
+
+impl core::fmt::Debug for ChainCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ChainCache")
+            .field("capacity", &self.capacity)
+            .field("len", &self.chains.len())
+            .finish()
+    }
+}
+
+/// The mutable state one verifier shares across requests: the replay cache
+/// (`None` turns replay protection off) and the chain cache. The default has
+/// both, at their default capacities.
+#[derive(Debug)]
+pub struct VerifierCaches {
+    /// `(iss, jti)` already accepted.
+    pub replay: Option<ReplayCache>,
+    /// Chains already verified.
+    pub chains: ChainCache,
+}
+
+impl Default for VerifierCaches {
+    fn default() -> Self {
+        VerifierCaches {
+            replay: Some(ReplayCache::default()),
+            chains: ChainCache::default(),
+        }
+    }
+}
+
+/// How a verifier reaches its [`VerifierCaches`]: bindings implement it
+/// over their mutex (three lines), single-threaded code uses the `RefCell`
+/// implementation. The verifier holds the lock only for map look-ups and
+/// inserts, never during RSA work, so threads verify in parallel.
+pub trait SharedCaches {
+    /// Runs `f` with exclusive access to the caches.
+    fn with_caches<R>(&self, f: impl FnOnce(&mut VerifierCaches) -> R) -> R;
+}
+
+impl SharedCaches for RefCell<VerifierCaches> {
+    fn with_caches<R>(&self, f: impl FnOnce(&mut VerifierCaches) -> R) -> R {
+        f(&mut self.borrow_mut())
+    }
+}

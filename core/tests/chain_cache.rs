@@ -1,0 +1,119 @@
+//! The chain cache and shared caches: warm verification gives the same
+//! result, honours certificate validity, stays bounded; replay through the
+//! shared state.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
+
+mod common;
+
+use common::{CLIENT, NOW, SERVER, pki_text, rng};
+use ishare_jwt::{ChainCache, ReplayCache, Signer, TrustAnchor, Verifier, VerifierCaches};
+use std::cell::RefCell;
+
+fn signer(stem: &str, client: &str) -> Signer {
+    Signer::from_pem(
+        pki_text(&format!("{stem}.key.pem")),
+        &pki_text(&format!("{stem}.chain.pem")),
+        client,
+    )
+    .unwrap()
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(
+        SERVER,
+        vec![TrustAnchor::parse(&common::own_root_sha256()).unwrap()],
+    )
+    .unwrap()
+}
+
+#[test]
+fn warm_verification_equals_cold_and_refuses_replays() {
+    let caches = RefCell::new(VerifierCaches::default());
+    let signer = signer("client-eori", CLIENT);
+    let verifier = verifier();
+    let first = signer.client_assertion(&mut rng(), SERVER, NOW).unwrap();
+    let cold = verifier.verify_shared(&first, NOW, None, &caches).unwrap();
+    assert_eq!(caches.borrow().chains.len(), 1);
+    let second = signer.client_assertion(&mut rng(), SERVER, NOW).unwrap();
+    let warm = verifier.verify_shared(&second, NOW, None, &caches).unwrap();
+    assert_eq!(warm, verifier.verify(&second, NOW, None).unwrap());
+    assert_eq!(
+        (warm.leaf_sha256, warm.chain),
+        (cold.leaf_sha256, cold.chain)
+    );
+    assert_eq!(
+        verifier
+            .verify_shared(&second, NOW, None, &caches)
+            .unwrap_err()
+            .kind(),
+        "replay"
+    );
+    assert_eq!(caches.borrow().replay.as_ref().unwrap().len(), 2);
+}
+
+#[test]
+fn a_cached_chain_still_needs_a_valid_signature_and_party() {
+    let caches = RefCell::new(VerifierCaches::default());
+    let verifier = verifier();
+    let token = signer("client-eori", CLIENT)
+        .client_assertion(&mut rng(), SERVER, NOW)
+        .unwrap();
+    verifier.verify_shared(&token, NOW, None, &caches).unwrap();
+    // Same x5c, signature of another token: refused although the chain is cached.
+    let other = signer("client-eori", CLIENT)
+        .client_assertion(&mut rng(), SERVER, NOW + 1)
+        .unwrap();
+    let (head, _) = token.rsplit_once('.').unwrap();
+    let (_, foreign_signature) = other.rsplit_once('.').unwrap();
+    let forged = format!("{head}.{foreign_signature}");
+    assert_eq!(
+        verifier
+            .verify_shared(&forged, NOW, None, &caches)
+            .unwrap_err()
+            .kind(),
+        "signature"
+    );
+}
+
+#[test]
+fn cached_chains_honour_certificate_validity() {
+    // The test PKI is valid until 2125-01-01T00:00:00Z.
+    let after_expiry = 4_891_363_200 + 10; // 2125-01-01 + 10 s
+    let caches = RefCell::new(VerifierCaches::default());
+    let verifier = verifier();
+    let signer = signer("client-eori", CLIENT);
+    let token = signer.client_assertion(&mut rng(), SERVER, NOW).unwrap();
+    verifier.verify_shared(&token, NOW, None, &caches).unwrap();
+    assert_eq!(caches.borrow().chains.len(), 1);
+    // Same chain, claims fine, but the certificates have expired: the cached
+    // chain is not used and the full check names the certificate.
+    let late = signer
+        .client_assertion(&mut rng(), SERVER, after_expiry)
+        .unwrap();
+    let err = verifier
+        .verify_shared(&late, after_expiry, None, &caches)
+        .unwrap_err();
+    assert_eq!(err.kind(), "certificate_expired", "{err}");
+    assert!(err.to_string().contains("certificate 0"), "{err}");
+}
+
+#[test]
+fn the_chain_cache_stays_within_its_capacity() {
+    let caches = RefCell::new(VerifierCaches {
+        replay: Some(ReplayCache::new(100).unwrap()),
+        chains: ChainCache::new(1).unwrap(),
+    });
+    let verifier = verifier();
+    for (stem, client) in [
+        ("client-eori", CLIENT),
+        ("client-3072", "EU.EORI.NL000000103"),
+        ("client-eori", CLIENT),
+    ] {
+        let token = signer(stem, client)
+            .client_assertion(&mut rng(), SERVER, NOW)
+            .unwrap();
+        verifier.verify_shared(&token, NOW, None, &caches).unwrap();
+        assert_eq!(caches.borrow().chains.len(), 1);
+    }
+    assert_eq!(ChainCache::new(0).unwrap_err().kind(), "invalid_argument");
+}
