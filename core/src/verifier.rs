@@ -19,6 +19,9 @@ use crate::profile::Profile;
 use crate::replay::ReplayCache;
 use crate::trust::TrustAnchor;
 
+/// A chain verified by one call, with its cache key, for the caller to cache.
+type NewlyVerifiedChain = Option<([u8; 32], Arc<TrustedChain>)>;
+
 /// Largest clock leeway a verifier may be given, in seconds.
 pub const MAX_LEEWAY_SECS: u32 = 300;
 
@@ -188,7 +191,7 @@ impl Verifier {
         now: i64,
         client_id: Option<&str>,
         cached: impl FnOnce(&[u8; 32]) -> Option<Arc<TrustedChain>>,
-    ) -> Result<(VerifiedAssertion, Option<([u8; 32], Arc<TrustedChain>)>)> {
+    ) -> Result<(VerifiedAssertion, NewlyVerifiedChain)> {
         if now < 0 {
             return Err(Error::InvalidArgument(alloc::format!(
                 "now must be a non-negative Unix time, got {now}"
