@@ -1,6 +1,10 @@
 //! A bounded cache of certificate chains already found to lead to a trust
 //! anchor, so a client's second assertion costs one RSA verification instead
 //! of re-parsing and re-verifying its whole chain.
+//!
+//! The key is the token's encoded header: a signer's header is the same on
+//! every assertion (`alg`, `typ`, `x5c`), so equal bytes mean the header
+//! checks and the chain checks already passed for this verifier.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -11,6 +15,7 @@ use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::jose::Algorithm;
 use crate::replay::ReplayCache;
 
 /// Default number of distinct chains remembered.
@@ -20,6 +25,7 @@ pub const MAX_CHAIN_CACHE_CAPACITY: usize = 1_000_000;
 
 /// What verification needs again of a chain that led to a trust anchor.
 pub(crate) struct TrustedChain {
+    pub algorithm: Algorithm,
     pub leaf_key: RsaPublicKey,
     pub leaf_party_names: Vec<String>,
     pub leaf_sha256_hex: String,
@@ -38,14 +44,9 @@ impl TrustedChain {
     }
 }
 
-/// The cache key: SHA-256 over the `x5c` DER certificates, each length-prefixed.
-pub(crate) fn chain_key(chain_der: &[Vec<u8>]) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    for der in chain_der {
-        hash.update((der.len() as u64).to_be_bytes());
-        hash.update(der);
-    }
-    hash.finalize().into()
+/// The cache key: SHA-256 of the encoded (base64url) header.
+pub(crate) fn header_key(encoded_header: &str) -> [u8; 32] {
+    Sha256::digest(encoded_header.as_bytes()).into()
 }
 
 /// Chains already verified against one verifier's trust anchors. Bounded:

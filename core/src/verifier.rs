@@ -7,7 +7,7 @@ use rsa::RsaPublicKey;
 
 use crate::certificate::{ChainCertificate, names_party};
 use crate::chain::verify_path;
-use crate::chain_cache::{SharedCaches, TrustedChain, chain_key};
+use crate::chain_cache::{SharedCaches, TrustedChain, header_key};
 use crate::claim_rules::{self, CheckedClaims, ClaimContext};
 use crate::claims::ReceivedClaims;
 use crate::error::{Error, Result, quote};
@@ -198,14 +198,13 @@ impl Verifier {
             )));
         }
         let parts = CompactParts::split(token)?;
-        let header = ReceivedHeader::decode(parts.header, &self.profile)?;
-        let key = chain_key(&header.chain);
+        let key = header_key(parts.header);
         if let Some(trusted) = cached(&key).filter(|t| t.valid_at(now)) {
-            let assertion =
-                self.verify_claims(&parts, header.algorithm, &trusted, now, client_id)?;
+            let assertion = self.verify_claims(&parts, &trusted, now, client_id)?;
             return Ok((assertion, None));
         }
 
+        let header = ReceivedHeader::decode(parts.header, &self.profile)?;
         let chain = header
             .chain
             .into_iter()
@@ -217,6 +216,7 @@ impl Verifier {
         let claims = self.check_claims(&parts, now, client_id)?;
         let (valid_from, valid_until) = verify_path(&chain, &self.anchors, now)?;
         let trusted = TrustedChain {
+            algorithm: header.algorithm,
             leaf_key: leaf.public_key.clone(),
             leaf_party_names: leaf.party_names(),
             leaf_sha256_hex: leaf.sha256_hex(),
@@ -224,7 +224,7 @@ impl Verifier {
             valid_from,
             valid_until,
         };
-        let assertion = assertion_for(claims, header.algorithm, &trusted)?;
+        let assertion = assertion_for(claims, &trusted)?;
         Ok((assertion, Some((key, Arc::new(trusted)))))
     }
 
@@ -232,14 +232,13 @@ impl Verifier {
     fn verify_claims(
         &self,
         parts: &CompactParts<'_>,
-        algorithm: Algorithm,
         trusted: &TrustedChain,
         now: i64,
         client_id: Option<&str>,
     ) -> Result<VerifiedAssertion> {
-        verify_signature(parts, algorithm, &trusted.leaf_key)?;
+        verify_signature(parts, trusted.algorithm, &trusted.leaf_key)?;
         let claims = self.check_claims(parts, now, client_id)?;
-        assertion_for(claims, algorithm, trusted)
+        assertion_for(claims, trusted)
     }
 
     fn check_claims(
@@ -293,11 +292,7 @@ fn verify_signature(
 }
 
 /// The verified assertion, once the leaf is known to name the `iss` party.
-fn assertion_for(
-    claims: CheckedClaims,
-    algorithm: Algorithm,
-    trusted: &TrustedChain,
-) -> Result<VerifiedAssertion> {
+fn assertion_for(claims: CheckedClaims, trusted: &TrustedChain) -> Result<VerifiedAssertion> {
     if !names_party(&trusted.leaf_party_names, &claims.issuer) {
         return Err(Error::PartyIdMismatch {
             party: claims.issuer.as_str().into(),
@@ -311,7 +306,7 @@ fn assertion_for(
         issued_at: claims.issued_at,
         not_before: claims.not_before,
         expires_at: claims.expires_at,
-        algorithm,
+        algorithm: trusted.algorithm,
         leaf_sha256: trusted.leaf_sha256_hex.clone(),
         chain: trusted.chain_der.clone(),
     })

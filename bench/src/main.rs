@@ -1,0 +1,263 @@
+//! `ishare-jwt-bench`: every benchmark of the project in one run, printed as
+//! a table with each of ours beside its reference, measured in the same run.
+//!
+//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--seconds S] [--write FILE]`
+//! (`scripts/bench` passes all of them).
+// A measuring harness, not library code: a failed set-up aborts the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod c_abi;
+mod external;
+mod measure;
+mod rust_cases;
+
+use measure::CountingAllocator;
+use std::fmt::Write as _;
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+struct Options {
+    python: Option<String>,
+    c_bench: Option<String>,
+    cli: Option<String>,
+    seconds: f64,
+    write: Option<String>,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        python: None,
+        c_bench: None,
+        cli: None,
+        seconds: 2.0,
+        write: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next();
+        match (arg.as_str(), value) {
+            ("--python", Some(v)) => options.python = Some(v),
+            ("--cli", Some(v)) => options.cli = Some(v),
+            ("--c-bench", Some(v)) => options.c_bench = Some(v),
+            ("--seconds", Some(v)) => options.seconds = v.parse().unwrap_or(2.0),
+            ("--write", Some(v)) => options.write = Some(v),
+            (other, _) => {
+                eprintln!("unknown or incomplete option {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    options
+}
+
+/// One table row: what, time, allocations, and a ratio to a reference.
+struct Row {
+    name: String,
+    micros: f64,
+    per_op: String,
+    versus: String,
+}
+
+fn ratio(ours: f64, reference: f64, target: Option<f64>, what: &str) -> String {
+    let r = ours / reference;
+    match target {
+        Some(t) => format!(
+            "{r:.2}× {what} (target ≤ {t}×: {})",
+            if r <= t { "met" } else { "NOT met" }
+        ),
+        None => format!("{r:.2}× {what}"),
+    }
+}
+
+fn main() {
+    let options = options();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let seconds = options.seconds;
+
+    eprintln!("measuring Rust …");
+    let rust = rust_cases::run(seconds);
+    let get = |name: &str| {
+        rust.iter()
+            .find(|(n, _)| n.starts_with(name))
+            .map(|(_, m)| m.micros)
+            .unwrap_or(f64::NAN)
+    };
+    let raw_sign = get("rsa crate: sign");
+    let raw_verify = get("rsa crate: verify");
+    eprintln!("measuring openssl speed …");
+    let openssl = external::openssl_speed();
+    for (name, m) in &rust {
+        let versus = if name.starts_with("ours: sign") {
+            ratio(m.micros, raw_sign, Some(1.10), "raw rsa sign")
+        } else if name.starts_with("ours: full verify") {
+            ratio(m.micros, raw_verify, None, "raw rsa verify")
+        } else if name.starts_with("rsa crate: sign") {
+            openssl.map_or(String::new(), |(s, _)| {
+                ratio(m.micros, s, None, "openssl sign")
+            })
+        } else {
+            openssl.map_or(String::new(), |(_, v)| {
+                ratio(m.micros, v, None, "openssl verify")
+            })
+        };
+        rows.push(Row {
+            name: name.to_string(),
+            micros: m.micros,
+            per_op: format!("{:.0} allocs, {:.0} B", m.allocations, m.bytes),
+            versus,
+        });
+    }
+    if let Some((sign, verify)) = openssl {
+        for (name, micros) in [
+            ("openssl speed rsa2048: sign", sign),
+            ("openssl speed rsa2048: verify", verify),
+        ] {
+            rows.push(Row {
+                name: name.into(),
+                micros,
+                per_op: String::new(),
+                versus: "reference".into(),
+            });
+        }
+    } else {
+        notes.push("openssl speed did not run: no openssl reference".into());
+    }
+
+    match options.c_bench.as_deref().map(|b| c_abi::run(b, seconds)) {
+        Some(Ok((sign, verify))) => {
+            rows.push(Row {
+                name: "ours: sign an assertion (C ABI)".into(),
+                micros: sign,
+                per_op: String::new(),
+                versus: ratio(sign, get("ours: sign"), None, "Rust sign"),
+            });
+            rows.push(Row {
+                name: "ours: full verify, warm chain cache (C ABI)".into(),
+                micros: verify,
+                per_op: String::new(),
+                versus: ratio(
+                    verify,
+                    get("ours: full verify, warm"),
+                    None,
+                    "Rust warm verify",
+                ),
+            });
+        }
+        Some(Err(e)) => notes.push(format!("C ABI benchmark failed: {e}")),
+        None => notes.push("C ABI not measured (no --c-bench)".into()),
+    }
+
+    match options.python.as_deref().map(external::python) {
+        Some(Ok([ours_sign, ours_verify, pyjwt_sign, pyjwt_verify])) => {
+            rows.push(Row {
+                name: "ours: sign an assertion (Python wheel)".into(),
+                micros: ours_sign,
+                per_op: String::new(),
+                versus: ratio(ours_sign, pyjwt_sign, None, "PyJWT sign"),
+            });
+            rows.push(Row {
+                name: "ours: full verify, warm chain cache (Python wheel)".into(),
+                micros: ours_verify,
+                per_op: String::new(),
+                versus: ratio(
+                    ours_verify,
+                    pyjwt_verify,
+                    Some(0.5),
+                    "PyJWT signature-only verify",
+                ),
+            });
+            rows.push(Row {
+                name: "PyJWT + cryptography: sign".into(),
+                micros: pyjwt_sign,
+                per_op: String::new(),
+                versus: "reference".into(),
+            });
+            rows.push(Row {
+                name: "PyJWT + cryptography: verify (signature + claims, no chain)".into(),
+                micros: pyjwt_verify,
+                per_op: String::new(),
+                versus: "reference".into(),
+            });
+        }
+        Some(Err(e)) => notes.push(format!("Python benchmark failed: {e}")),
+        None => notes.push("Python not measured (no --python)".into()),
+    }
+
+    let mut memory = Vec::new();
+    if let Some(cli) = options.cli.as_deref() {
+        eprintln!("measuring the CLI …");
+        match external::cli_one_shot(cli, 30) {
+            Ok((ms, rss)) => {
+                rows.push(Row {
+                    name: "ours: one-shot `ishare-jwt assertion` (process start to exit)".into(),
+                    micros: ms * 1e3,
+                    per_op: String::new(),
+                    versus: format!(
+                        "target < 5 ms: {}",
+                        if ms < 5.0 { "met" } else { "NOT met" }
+                    ),
+                });
+                memory.push(format!("CLI peak RSS: {rss} KiB"));
+            }
+            Err(e) => notes.push(format!("CLI not measured: {e}")),
+        }
+    }
+    eprintln!("measuring memory growth …");
+    let rounds = 100_000;
+    let (before, after) = rust_cases::growth(rounds);
+    memory.push(format!(
+        "live heap over {rounds} verifications with replay and chain caches at capacity: {before} B after warm-up, {after} B after ({:+} B)",
+        after as i64 - before as i64
+    ));
+    notes.push("aws-lc backend: not implemented yet (the rsa crate is the only backend)".into());
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| operation | time | per op | versus |\n| --- | ---: | --- | --- |"
+    );
+    for row in &rows {
+        let time = if row.micros >= 1000.0 {
+            format!("{:.2} ms", row.micros / 1000.0)
+        } else {
+            format!("{:.1} µs", row.micros)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            row.name, time, row.per_op, row.versus
+        );
+    }
+    out.push('\n');
+    for line in memory.iter().chain(notes.iter()) {
+        let _ = writeln!(out, "- {line}");
+    }
+    print!("{out}");
+    if let Some(path) = options.write {
+        let machine = machine_description();
+        let text = format!(
+            "# Benchmarks\n\nProduced by `scripts/bench` (one run, every reference measured in the same run, one core per measurement).\n\nMachine: {machine}\n\n{out}"
+        );
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("cannot write {path}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn machine_description() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores, {}", std::env::consts::ARCH)
+}
