@@ -4,7 +4,12 @@
 //! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--seconds S] [--write FILE]`
 //! (`scripts/bench` passes all of them).
 // A measuring harness, not library code: a failed set-up aborts the run.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod c_abi;
 mod external;

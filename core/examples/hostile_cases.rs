@@ -168,6 +168,15 @@ pub fn cases() -> Value {
             "an escaped NUL inside a claim",
         ),
         case(
+            "claims_jti_control_character",
+            signed(
+                &good_header(),
+                &claims_with(&client, &iat, &exp).replace("\"hostile\"", r#""a\u0001b""#),
+            ),
+            "malformed",
+            "a control character escaped into jti",
+        ),
+        case(
             "claims_non_ascii_iss",
             signed(
                 &good_header(),

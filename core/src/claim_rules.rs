@@ -50,6 +50,9 @@ pub(crate) fn check(claims: ReceivedClaims, ctx: &ClaimContext<'_>) -> Result<Ch
     let iat = claims.iat.ok_or(Error::MissingClaim("iat"))?;
     let exp = claims.exp.ok_or(Error::MissingClaim("exp"))?;
     limits::check("jti length in bytes", jti.len(), MAX_JTI_BYTES)?;
+    if jti.chars().any(char::is_control) {
+        return Err(Error::Malformed("jti contains control characters".into()));
+    }
 
     // The identifier's form before any lookup (the certificate match comes later).
     let issuer = PartyId::parse(&iss)?;

@@ -25,13 +25,13 @@ pub const OAUTH_MAX_LIFETIME_SECS: u32 = 3600;
 /// assert_eq!(duende.lifetime_secs(), 60);
 /// # Ok::<(), ishare_jwt::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Profile {
     kind: ProfileKind,
     lifetime_secs: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum ProfileKind {
     Ishare,
     OAuth,

@@ -138,8 +138,7 @@ impl Signer {
         audience: &str,
         issued_at: i64,
     ) -> Result<String> {
-        let jti = uuid::new_v4(rng);
-        self.client_assertion_with_jti(rng, audience, issued_at, &jti)
+        self.sign(rng, audience, issued_at, None)
     }
 
     /// A client assertion with a caller-chosen `jti` (it must be unique per
@@ -151,10 +150,31 @@ impl Signer {
         issued_at: i64,
         jti: &str,
     ) -> Result<String> {
+        self.sign(rng, audience, issued_at, Some(jti))
+    }
+
+    /// The general form of [`Signer::client_assertion`]: `jti` is the
+    /// caller's if given, else a fresh UUID v4 (what bindings with an
+    /// optional `jti` argument call).
+    pub fn sign<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        issued_at: i64,
+        jti: Option<&str>,
+    ) -> Result<String> {
+        let random_jti;
+        let jti = match jti {
+            Some(jti) => jti,
+            None => {
+                random_jti = uuid::new_v4(rng);
+                random_jti.as_str()
+            }
+        };
         self.check_audience(audience)?;
-        if jti.is_empty() || jti.len() > MAX_JTI_BYTES {
+        if jti.is_empty() || jti.len() > MAX_JTI_BYTES || jti.chars().any(char::is_control) {
             return Err(Error::InvalidArgument(alloc::format!(
-                "jti must be 1 to {MAX_JTI_BYTES} bytes"
+                "jti must be 1 to {MAX_JTI_BYTES} bytes without control characters"
             )));
         }
         let expires_at = issued_at
@@ -176,18 +196,20 @@ impl Signer {
         };
         let size_hint = 128 + 2 * self.client_id.as_str().len() + audience.len() + jti.len();
         let claims = Base64UrlUnpadded::encode_string(&crate::json::encode(&claims, size_hint)?);
-        self.sign(rng, &claims)
+        self.sign_claims(rng, &claims)
     }
 
-    /// The form body of a token request carrying a fresh assertion.
+    /// The form body of a token request carrying a fresh assertion (`jti`
+    /// as in [`Signer::sign`]; `scope` defaults to `iSHARE`).
     pub fn token_request<R: CryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         audience: &str,
         issued_at: i64,
+        jti: Option<&str>,
         scope: Option<&str>,
     ) -> Result<String> {
-        let assertion = self.client_assertion(rng, audience, issued_at)?;
+        let assertion = self.sign(rng, audience, issued_at, jti)?;
         token_request_form(
             self.client_id.as_str(),
             &assertion,
@@ -212,7 +234,7 @@ impl Signer {
         Ok(())
     }
 
-    fn sign<R: CryptoRng + ?Sized>(&self, rng: &mut R, claims: &str) -> Result<String> {
+    fn sign_claims<R: CryptoRng + ?Sized>(&self, rng: &mut R, claims: &str) -> Result<String> {
         let mut hash = self.header_hash.clone();
         hash.update(claims.as_bytes());
         let digest = hash.finalize();

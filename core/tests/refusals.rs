@@ -96,10 +96,12 @@ fn signer_refuses_bad_arguments() {
         "invalid_argument"
     );
     assert_eq!(
-        kind(signer.token_request(&mut rng(), SERVER, NOW, Some("bad\"scope"))),
+        kind(signer.token_request(&mut rng(), SERVER, NOW, None, Some("bad\"scope"))),
         "invalid_argument"
     );
-    let body = signer.token_request(&mut rng(), SERVER, NOW, None).unwrap();
+    let body = signer
+        .token_request(&mut rng(), SERVER, NOW, None, None)
+        .unwrap();
     assert!(
         body.starts_with(
             "grant_type=client_credentials&scope=iSHARE&client_id=EU.EORI.NL000000101&"
