@@ -1,1 +1,45 @@
-//! C ABI for ishare-jwt (work in progress).
+//! C ABI for ishare-jwt: `libishare_jwt.a` / `libishare_jwt.so` and the
+//! generated header `include/ishare_jwt.h`.
+//!
+//! A thin adapter over the `ishare-jwt` core: it converts C strings, reads
+//! the system clock and the OS random number generator, maps errors to
+//! `ishare_status` numbers and keeps a thread-local detail message. Every
+//! rule about tokens lives in the core.
+//!
+//! Conventions (the header repeats them on each item):
+//! - Every fallible function returns an `ishare_status`; results go through
+//!   `*_out` parameters, written only on success.
+//! - Every pointer argument is checked: NULL gives
+//!   `ISHARE_STATUS_INVALID_ARGUMENT`, never a crash. Strings must be
+//!   NUL-terminated UTF-8; anything else is `ISHARE_STATUS_INVALID_ARGUMENT`.
+//! - Every body runs inside one panic boundary: a panic becomes
+//!   `ISHARE_STATUS_INTERNAL`.
+//! - Handles are opaque; each constructor has a NULL-safe `*_free`.
+
+// The C ABI needs raw pointers and `#[no_mangle]`, which the workspace lints
+// deny. Each `unsafe` block here is minimal and carries a SAFETY comment.
+#![allow(unsafe_code)]
+
+mod assertion;
+mod last_error;
+mod os;
+mod panic;
+mod signer;
+mod status;
+mod strings;
+mod verifier;
+
+pub use assertion::{
+    ishare_assertion, ishare_assertion_audience, ishare_assertion_client_id,
+    ishare_assertion_expires_at, ishare_assertion_free, ishare_assertion_issued_at,
+    ishare_assertion_jti, ishare_assertion_leaf_sha256,
+};
+pub use last_error::ishare_last_error;
+pub use signer::{
+    ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
+    ishare_signer_token_request,
+};
+pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
+pub use verifier::{
+    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_verify,
+};

@@ -1,0 +1,180 @@
+//! `ishare_assertion`: a verified client assertion, as C strings.
+
+use core::ffi::{CStr, c_char};
+use std::ffi::CString;
+
+use ishare_jwt::{Error, VerifiedAssertion};
+
+use crate::panic::value_boundary;
+
+/// A client assertion that passed every check of `ishare_verifier_verify`.
+/// Opaque; read it with the `ishare_assertion_*` getters.
+///
+/// Ownership: made by `ishare_verifier_verify`, owned by the caller until
+/// passed to `ishare_assertion_free`; independent of the verifier (it may
+/// outlive it). Immutable, so any thread may read it.
+#[allow(non_camel_case_types)]
+pub struct ishare_assertion {
+    client_id: CString,
+    audience: CString,
+    jti: CString,
+    leaf_sha256: CString,
+    issued_at: i64,
+    expires_at: i64,
+}
+
+impl ishare_assertion {
+    /// Copies the verified claims into C strings.
+    pub(crate) fn new(verified: VerifiedAssertion) -> Result<ishare_assertion, Error> {
+        let c_string = |what: &str, text: String| {
+            CString::new(text).map_err(|_| {
+                Error::Malformed(format!(
+                    "{what} contains a NUL character, which a C string cannot carry"
+                ))
+            })
+        };
+        Ok(ishare_assertion {
+            client_id: c_string("client_id", verified.client_id.as_str().into())?,
+            audience: c_string("aud", verified.audience)?,
+            jti: c_string("jti", verified.jti)?,
+            leaf_sha256: c_string("leaf_sha256", verified.leaf_sha256)?,
+            issued_at: verified.issued_at,
+            expires_at: verified.expires_at,
+        })
+    }
+}
+
+/// Reads a string field of a possibly NULL assertion.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+unsafe fn string_field(
+    assertion: *const ishare_assertion,
+    field: fn(&ishare_assertion) -> &CStr,
+) -> *const c_char {
+    value_boundary(core::ptr::null(), || {
+        // SAFETY: NULL or live per the caller.
+        unsafe { assertion.as_ref() }.map_or(core::ptr::null(), |a| field(a).as_ptr())
+    })
+}
+
+/// Reads a number field of a possibly NULL assertion (0 for NULL).
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+unsafe fn number_field(
+    assertion: *const ishare_assertion,
+    field: fn(&ishare_assertion) -> i64,
+) -> i64 {
+    value_boundary(0, || {
+        // SAFETY: NULL or live per the caller.
+        unsafe { assertion.as_ref() }.map_or(0, field)
+    })
+}
+
+/// The client's party id (`iss` = `sub`, and the `client_id` if one was
+/// given). NULL if `assertion` is NULL.
+///
+/// Ownership: the string belongs to the assertion and stays valid until
+/// `ishare_assertion_free`; do not free it.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_client_id(
+    assertion: *const ishare_assertion,
+) -> *const c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { string_field(assertion, |a| &a.client_id) }
+}
+
+/// The audience (`aud`): the verifier's own party id. NULL if `assertion` is
+/// NULL.
+///
+/// Ownership: as for `ishare_assertion_client_id`.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_audience(
+    assertion: *const ishare_assertion,
+) -> *const c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { string_field(assertion, |a| &a.audience) }
+}
+
+/// The token id (`jti`). NULL if `assertion` is NULL.
+///
+/// Ownership: as for `ishare_assertion_client_id`.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_jti(assertion: *const ishare_assertion) -> *const c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { string_field(assertion, |a| &a.jti) }
+}
+
+/// SHA-256 of the client's leaf certificate (DER), 64 upper-case hex digits.
+/// NULL if `assertion` is NULL.
+///
+/// Ownership: as for `ishare_assertion_client_id`.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_leaf_sha256(
+    assertion: *const ishare_assertion,
+) -> *const c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { string_field(assertion, |a| &a.leaf_sha256) }
+}
+
+/// The issue time (`iat`), Unix seconds; 0 if `assertion` is NULL.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_issued_at(assertion: *const ishare_assertion) -> i64 {
+    // SAFETY: forwarded from the caller.
+    unsafe { number_field(assertion, |a| a.issued_at) }
+}
+
+/// The expiry time (`exp`), Unix seconds; 0 if `assertion` is NULL.
+///
+/// # Safety
+///
+/// `assertion` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_expires_at(assertion: *const ishare_assertion) -> i64 {
+    // SAFETY: forwarded from the caller.
+    unsafe { number_field(assertion, |a| a.expires_at) }
+}
+
+/// Frees an assertion and the strings its getters returned. NULL is accepted
+/// and ignored.
+///
+/// Ownership: takes the assertion back from the caller; neither it nor any
+/// string read from it may be used afterwards.
+///
+/// # Safety
+///
+/// `assertion` is NULL or an assertion from `ishare_verifier_verify` not
+/// freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_assertion_free(assertion: *mut ishare_assertion) {
+    value_boundary((), || {
+        if !assertion.is_null() {
+            // SAFETY: made by Box::into_raw in ishare_verifier_verify and, per
+            // the caller, not freed before.
+            drop(unsafe { Box::from_raw(assertion) });
+        }
+    });
+}

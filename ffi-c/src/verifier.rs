@@ -1,0 +1,257 @@
+//! `ishare_verifier`: the server side (verify client assertions, refuse replays).
+
+use core::ffi::c_char;
+use std::sync::{Mutex, PoisonError};
+
+use ishare_jwt::{Error, SharedCaches, TrustAnchor, Verifier, VerifierCaches};
+
+use crate::assertion::ishare_assertion;
+use crate::os::resolve_now;
+use crate::panic::{status_boundary, value_boundary};
+use crate::status::ishare_status;
+use crate::strings::{Out, arg_ref, arg_str, null, opt_arg_str};
+
+/// Verifies client assertions addressed to one party, trusting a fixed set
+/// of roots, and remembers every accepted token so that none is accepted
+/// twice. Opaque.
+///
+/// Ownership: made by `ishare_verifier_new`, owned by the caller until passed
+/// to `ishare_verifier_free`. Thread-safe: any number of threads may verify
+/// with one verifier at the same time (its replay and chain caches are locked
+/// only around look-ups and inserts, never during RSA work).
+#[allow(non_camel_case_types)]
+pub struct ishare_verifier {
+    verifier: Verifier,
+    caches: LockedCaches,
+}
+
+/// The verifier's caches behind a mutex, as the core's [`SharedCaches`].
+struct LockedCaches(Mutex<VerifierCaches>);
+
+impl SharedCaches for LockedCaches {
+    fn with_caches<R>(&self, f: impl FnOnce(&mut VerifierCaches) -> R) -> R {
+        // A panic under the lock poisons it; the caches change only by single
+        // map inserts, so they stay consistent and usable.
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// Makes a verifier for tokens addressed to `audience` (our own party id).
+///
+/// `trusted_roots` points to `trusted_roots_len` strings, each a PEM CA
+/// certificate or a 64-hex-digit SHA-256 certificate fingerprint (at least
+/// one). `leeway_s`: allowed clock skew in seconds (at most 300).
+///
+/// On success stores a new verifier in `*verifier_out`; otherwise leaves it
+/// untouched and returns the error status.
+///
+/// Ownership: the strings and the array are only read during the call (the
+/// verifier keeps its own copies). The caller owns the new verifier and frees
+/// it with `ishare_verifier_free`.
+///
+/// # Safety
+///
+/// `audience` is NULL or NUL-terminated; `trusted_roots` is NULL or points to
+/// `trusted_roots_len` pointers, each NULL or NUL-terminated; `verifier_out`
+/// is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_new(
+    audience: *const c_char,
+    trusted_roots: *const *const c_char,
+    trusted_roots_len: usize,
+    leeway_s: u32,
+    verifier_out: *mut *mut ishare_verifier,
+) -> ishare_status {
+    status_boundary(|| {
+        let verifier_out = Out::new(verifier_out, "verifier_out")?;
+        // SAFETY: NUL-terminated per the caller, read during this call only.
+        let audience = unsafe { arg_str(audience, "audience")? };
+        if trusted_roots.is_null() {
+            return Err(null("trusted_roots"));
+        }
+        if trusted_roots_len > isize::MAX as usize / size_of::<*const c_char>() {
+            return Err(Error::InvalidArgument(format!(
+                "trusted_roots_len {trusted_roots_len} is not an array length"
+            )));
+        }
+        // SAFETY: not NULL, `trusted_roots_len` readable pointers per the
+        // caller, and the byte size fits in isize (checked above).
+        let roots = unsafe { core::slice::from_raw_parts(trusted_roots, trusted_roots_len) };
+        let trust = roots
+            .iter()
+            .enumerate()
+            .map(|(index, root)| {
+                // SAFETY: each entry NULL or NUL-terminated per the caller.
+                let text = unsafe { arg_str(*root, &format!("trusted_roots[{index}]"))? };
+                TrustAnchor::parse(text)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let verifier = Verifier::new(audience, trust)?.with_leeway(leeway_s)?;
+        let handle = Box::into_raw(Box::new(ishare_verifier {
+            verifier,
+            caches: LockedCaches(Mutex::new(VerifierCaches::default())),
+        }));
+        // SAFETY: `verifier_out` is writable per the caller.
+        unsafe { verifier_out.write(handle) };
+        Ok(())
+    })
+}
+
+/// Verifies a client assertion and, if it passes, remembers it: the same
+/// token (the same `iss` and `jti`) is refused with `ISHARE_STATUS_REPLAY`
+/// afterwards, as long as it has not expired.
+///
+/// `now`: the clock in Unix seconds; a negative value means the system clock.
+/// `client_id`: the `client_id` form parameter that came with the token, or
+/// NULL if there was none.
+///
+/// On success stores a new assertion in `*assertion_out`; otherwise leaves it
+/// untouched and returns the error status (`ishare_last_error` says what was
+/// wrong).
+///
+/// Ownership: `token` and `client_id` are only read during the call. The
+/// caller owns the new assertion and frees it with `ishare_assertion_free`.
+///
+/// # Safety
+///
+/// `verifier` is NULL or live; the strings are NULL or NUL-terminated;
+/// `assertion_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_verify(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    client_id: *const c_char,
+    assertion_out: *mut *mut ishare_assertion,
+) -> ishare_status {
+    status_boundary(|| {
+        let assertion_out = Out::new(assertion_out, "assertion_out")?;
+        // SAFETY: a live verifier and NUL-terminated strings per the caller,
+        // used during this call only.
+        let (handle, token, client_id) = unsafe {
+            (
+                arg_ref(verifier, "verifier")?,
+                arg_str(token, "token")?,
+                opt_arg_str(client_id, "client_id")?,
+            )
+        };
+        let now = resolve_now(now)?;
+        let verified = handle
+            .verifier
+            .verify_shared(token, now, client_id, &handle.caches)?;
+        let assertion = Box::into_raw(Box::new(ishare_assertion::new(verified)?));
+        // SAFETY: `assertion_out` is writable per the caller.
+        unsafe { assertion_out.write(assertion) };
+        Ok(())
+    })
+}
+
+/// Frees a verifier and its replay cache. NULL is accepted and ignored.
+/// Assertions it returned stay valid.
+///
+/// Ownership: takes the verifier back from the caller; it must not be used
+/// afterwards, nor while another thread still verifies with it.
+///
+/// # Safety
+///
+/// `verifier` is NULL or a verifier from `ishare_verifier_new` not freed
+/// before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_free(verifier: *mut ishare_verifier) {
+    value_boundary((), || {
+        if !verifier.is_null() {
+            // SAFETY: made by Box::into_raw in ishare_verifier_new and, per the
+            // caller, not freed before.
+            drop(unsafe { Box::from_raw(verifier) });
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use core::ffi::CStr;
+    use std::ffi::CString;
+
+    use super::*;
+    use crate::assertion::{ishare_assertion_free, ishare_assertion_jti};
+
+    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/");
+    const ROOT_SHA256: &CStr = c"78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69";
+    const NOW: i64 = 1_767_225_600;
+
+    fn verifier() -> *mut ishare_verifier {
+        let roots = [ROOT_SHA256.as_ptr()];
+        let mut verifier = core::ptr::null_mut();
+        // SAFETY: static strings, a one-element array, a local out-pointer.
+        let status = unsafe {
+            ishare_verifier_new(
+                c"EU.EORI.NL000000000".as_ptr(),
+                roots.as_ptr(),
+                1,
+                0,
+                &mut verifier,
+            )
+        };
+        assert_eq!(status, ishare_status::Ok);
+        verifier
+    }
+
+    fn verify(
+        verifier: *const ishare_verifier,
+        token: &str,
+    ) -> (ishare_status, *mut ishare_assertion) {
+        let token = CString::new(token).unwrap();
+        let mut assertion = core::ptr::null_mut();
+        // SAFETY: a live verifier, a C string, a local out-pointer.
+        let status = unsafe {
+            ishare_verifier_verify(
+                verifier,
+                token.as_ptr(),
+                NOW + 1,
+                core::ptr::null(),
+                &mut assertion,
+            )
+        };
+        (status, assertion)
+    }
+
+    #[test]
+    fn accepts_once_then_refuses_a_replay() {
+        let read = |name: &str| std::fs::read_to_string(format!("{VECTORS}{name}")).unwrap();
+        let signer = ishare_jwt::Signer::from_pem(
+            read("client-eori.key.pem").as_str(),
+            read("client-eori.chain.pem").as_str(),
+            "EU.EORI.NL000000001",
+        )
+        .unwrap();
+        let token = signer
+            .client_assertion_with_jti(&mut crate::os::rng(), "EU.EORI.NL000000000", NOW, "id-1")
+            .unwrap();
+        let verifier = verifier();
+        let (status, assertion) = verify(verifier, &token);
+        assert_eq!(status, ishare_status::Ok);
+        // SAFETY: a live assertion; its string lives until it is freed.
+        let jti = unsafe { CStr::from_ptr(ishare_assertion_jti(assertion)) };
+        assert_eq!(jti, c"id-1");
+        let (status, second) = verify(verifier, &token);
+        assert_eq!(
+            (status, second),
+            (ishare_status::Replay, core::ptr::null_mut())
+        );
+
+        // A jti a C string cannot carry is never made (nor accepted: the core
+        // refuses control characters in jti).
+        let refused = signer.client_assertion_with_jti(
+            &mut crate::os::rng(),
+            "EU.EORI.NL000000000",
+            NOW,
+            "a\0b",
+        );
+        assert_eq!(refused.unwrap_err().kind(), "invalid_argument");
+        // SAFETY: handles made above, freed once.
+        unsafe {
+            ishare_assertion_free(assertion);
+            ishare_verifier_free(verifier);
+        }
+    }
+}

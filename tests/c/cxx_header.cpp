@@ -1,0 +1,56 @@
+// A C++ translation unit including the C header: it must compile with
+// g++ -std=c++17 -Wall -Wextra -Werror and link against the library.
+#include "ishare_jwt.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+static_assert(ISHARE_STATUS_OK == 0, "success is 0");
+static_assert(ISHARE_STATUS_REPLAY == 18, "stable numbers");
+static_assert(sizeof(ishare_status) == sizeof(std::uint32_t), "a 32-bit status");
+
+namespace {
+
+struct SignerDeleter {
+    void operator()(ishare_signer *s) const noexcept { ishare_signer_free(s); }
+};
+struct VerifierDeleter {
+    void operator()(ishare_verifier *v) const noexcept { ishare_verifier_free(v); }
+};
+using Signer = std::unique_ptr<ishare_signer, SignerDeleter>;
+using Verifier = std::unique_ptr<ishare_verifier, VerifierDeleter>;
+
+std::string last_error() {
+    std::string message(ishare_last_error(nullptr, 0), '\0');
+    ishare_last_error(&message[0], message.size() + 1);
+    return message;
+}
+
+}  // namespace
+
+int main() {
+    int failures = 0;
+    const char *roots[] = {"78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"};
+    ishare_verifier *raw = nullptr;
+    if (ishare_verifier_new("EU.EORI.NL000000000", roots, 1, 0, &raw) != ISHARE_STATUS_OK) {
+        failures++;
+    }
+    Verifier verifier(raw);
+    ishare_assertion *assertion = nullptr;
+    ishare_status status = ishare_verifier_verify(verifier.get(), "not.a.token", 1767225600,
+                                                  nullptr, &assertion);
+    if (std::string(ishare_status_kind(status)) != "malformed" || last_error().empty() ||
+        assertion != nullptr) {
+        failures++;
+    }
+    Signer none;
+    if (ishare_signer_from_pem(nullptr, nullptr, nullptr, nullptr) !=
+        ISHARE_STATUS_INVALID_ARGUMENT) {
+        failures++;
+    }
+    std::printf("c++: %s\n", failures == 0 ? "ok" : "FAILED");
+    return failures == 0 ? 0 : 1;
+}

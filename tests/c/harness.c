@@ -1,0 +1,145 @@
+/* Test harness and runner: `test_ffi VECTORS_DIR VECTORS_TXT`.
+ * Prints one line per failed check and a final `c: N passed, M failed`;
+ * exits non-zero on any failure. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *vectors_dir = "tests/vectors/";
+
+static const char *current_case = "(none)";
+static int case_failed;
+static int cases_passed;
+static int cases_failed;
+
+void case_begin(const char *name) {
+    current_case = name;
+    case_failed = 0;
+}
+
+void case_end(void) {
+    if (case_failed) {
+        cases_failed++;
+        printf("not ok: %s\n", current_case);
+    } else {
+        cases_passed++;
+    }
+    current_case = "(none)";
+}
+
+int check_impl(int ok, const char *what, const char *file, int line) {
+    if (!ok) {
+        case_failed = 1;
+        printf("FAIL [%s] %s:%d: %s\n", current_case, file, line, what);
+    }
+    return ok;
+}
+
+int check_status_impl(ishare_status got, ishare_status want, const char *what, const char *file,
+                      int line) {
+    if (got == want) {
+        return 1;
+    }
+    case_failed = 1;
+    printf("FAIL [%s] %s:%d: %s gave %s (%u), expected %s (%u): %s\n", current_case, file, line,
+           what, ishare_status_kind(got), (unsigned)got, ishare_status_kind(want), (unsigned)want,
+           last_error_text());
+    return 0;
+}
+
+int check_str_impl(const char *got, const char *want, const char *what, const char *file, int line) {
+    int same = (got == NULL || want == NULL) ? got == want : strcmp(got, want) == 0;
+    if (!same) {
+        case_failed = 1;
+        printf("FAIL [%s] %s:%d: %s is \"%s\", expected \"%s\"\n", current_case, file, line, what,
+               got ? got : "(NULL)", want ? want : "(NULL)");
+    }
+    return same;
+}
+
+char *read_vector_file(const char *name) {
+    size_t dir_len = strlen(vectors_dir);
+    size_t name_len = strlen(name);
+    char *path = malloc(dir_len + name_len + 1);
+    if (path == NULL) {
+        return NULL;
+    }
+    memcpy(path, vectors_dir, dir_len);
+    memcpy(path + dir_len, name, name_len + 1);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (f == NULL) {
+        return NULL;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    size_t cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = (cap == 0) ? 8192 : cap * 2;
+            char *bigger = realloc(text, cap);
+            if (bigger == NULL) {
+                free(text);
+                fclose(f);
+                return NULL;
+            }
+            text = bigger;
+        }
+        size_t got = fread(text + len, 1, 4096, f);
+        len += got;
+        if (got < 4096) {
+            break;
+        }
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    return text;
+}
+
+const char *last_error_text(void) {
+    static char message[1024];
+    ishare_last_error(message, sizeof message);
+    return message;
+}
+
+ishare_signer *load_client_signer(void) {
+    char *key = read_vector_file("client-eori.key.pem");
+    char *chain = read_vector_file("client-eori.chain.pem");
+    ishare_signer *signer = NULL;
+    if (key != NULL && chain != NULL) {
+        CHECK_STATUS(ishare_signer_from_pem(key, chain, CLIENT_ID, &signer), ISHARE_STATUS_OK);
+    } else {
+        CHECK(!"client-eori key or chain is readable");
+    }
+    free(key);
+    free(chain);
+    return signer;
+}
+
+ishare_verifier *new_server_verifier(uint32_t leeway) {
+    const char *roots[] = {ROOT_SHA256};
+    ishare_verifier *verifier = NULL;
+    CHECK_STATUS(ishare_verifier_new(SERVER_ID, roots, 1, leeway, &verifier), ISHARE_STATUS_OK);
+    return verifier;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s VECTORS_DIR/ VECTORS_TXT\n", argv[0]);
+        return 2;
+    }
+    vectors_dir = argv[1];
+    run_vector_tests(argv[2]);
+    run_sign_verify_tests();
+    run_argument_tests();
+    run_thread_tests();
+    printf("c: %d passed, %d failed\n", cases_passed, cases_failed);
+    return cases_failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,55 @@
+/* A tiny test harness for the C ABI tests: cases, checks, shared fixtures. */
+#ifndef ISHARE_TEST_HARNESS_H
+#define ISHARE_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ishare_jwt.h"
+
+/* The test PKI (tests/vectors/README.md, pki.json). */
+#define CLIENT_ID "EU.EORI.NL000000001"
+#define SERVER_ID "EU.EORI.NL000000000"
+#define ROOT_SHA256 "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"
+#define CLIENT_LEAF_SHA256 "2E03CB37B405BD25A6A07369886C7C5F9816D0A060969518D9FD4C8D5AF43F15"
+/* vectors.json "t0": every test certificate but the expired one is valid then. */
+#define T0 INT64_C(1767225600)
+/* Big enough for any token or form body of the test PKI. */
+#define TOKEN_BUF 16384
+
+/* Starts a test case; every check until case_end belongs to it. */
+void case_begin(const char *name);
+/* Ends the current case, counting it as passed when none of its checks failed. */
+void case_end(void);
+
+/* Records a failed check when `ok` is 0. Returns `ok`. */
+int check_impl(int ok, const char *what, const char *file, int line);
+/* Checks that `got` is `want`, printing both kinds and the last error if not. */
+int check_status_impl(ishare_status got, ishare_status want, const char *what, const char *file,
+                      int line);
+/* Checks two C strings for equality (NULL equals only NULL). */
+int check_str_impl(const char *got, const char *want, const char *what, const char *file, int line);
+
+#define CHECK(cond) check_impl((cond) != 0, #cond, __FILE__, __LINE__)
+#define CHECK_STATUS(expr, want) check_status_impl((expr), (want), #expr, __FILE__, __LINE__)
+#define CHECK_STR(got, want) check_str_impl((got), (want), #got, __FILE__, __LINE__)
+
+/* The directory holding the test vectors (argv[1]), with a trailing '/'. */
+extern const char *vectors_dir;
+
+/* Reads vectors_dir/name into a new NUL-terminated string (free it); NULL on error. */
+char *read_vector_file(const char *name);
+/* This thread's last error message, in a static buffer (for diagnostics). */
+const char *last_error_text(void);
+/* A signer for CLIENT_ID from client-eori.key.pem + client-eori.chain.pem, or NULL. */
+ishare_signer *load_client_signer(void);
+/* A verifier for SERVER_ID trusting ROOT_SHA256 with `leeway` s, or NULL. */
+ishare_verifier *new_server_verifier(uint32_t leeway);
+
+/* The suites, one per file. */
+void run_vector_tests(const char *vectors_txt);
+void run_sign_verify_tests(void);
+void run_argument_tests(void);
+void run_thread_tests(void);
+
+#endif /* ISHARE_TEST_HARNESS_H */
