@@ -1,1 +1,63 @@
-//! Python bindings for ishare-jwt (work in progress).
+//! Python bindings for ishare-jwt: the private extension module
+//! `ishare_jwt._native`, re-exported by the pure-Python package `ishare_jwt`.
+//!
+//! A thin adapter over the core crate: argument conversion, the system clock,
+//! OS randomness and error mapping (all of it in `errors.rs`). Every rule about
+//! tokens lives in the core.
+
+mod assertion;
+mod convert;
+mod errors;
+mod profile;
+mod signer;
+mod verifier;
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+/// Native part of the `ishare_jwt` package (import `ishare_jwt` instead).
+#[pymodule]
+mod _native {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use crate::assertion::PyAssertion;
+    #[pymodule_export]
+    use crate::profile::PyProfile;
+    #[pymodule_export]
+    use crate::signer::PySigner;
+    #[pymodule_export]
+    use crate::verifier::PyVerifier;
+
+    /// The default `scope` of a token request.
+    #[pymodule_export]
+    const DEFAULT_SCOPE: &str = ishare_jwt::DEFAULT_SCOPE;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        super::add_module_attributes(m)
+    }
+}
+
+/// The error classes, `ERROR_KINDS`, `__version__` and `__all__`.
+fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let mut public: Vec<String> = [
+        "Assertion",
+        "Profile",
+        "Signer",
+        "Verifier",
+        "DEFAULT_SCOPE",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    public.extend(errors::ErrorClasses::get(m.py())?.add_to(m)?);
+    m.add(
+        "ERROR_KINDS",
+        PyTuple::new(m.py(), ishare_jwt::Error::KINDS)?,
+    )?;
+    public.push("ERROR_KINDS".to_owned());
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("__all__", public)?;
+    Ok(())
+}

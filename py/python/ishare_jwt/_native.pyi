@@ -1,0 +1,178 @@
+"""Type stubs for the native module; the public names are re-exported by ``ishare_jwt``."""
+
+import os
+from collections.abc import Sequence
+from typing import ClassVar, Final, final
+
+from typing_extensions import TypeAlias
+
+__version__: Final[str]
+DEFAULT_SCOPE: Final[str]
+#: Every error kind with its code, in code order (``Error::KINDS`` of the core).
+ERROR_KINDS: Final[tuple[tuple[int, str], ...]]
+
+__all__ = [
+    "DEFAULT_SCOPE",
+    "ERROR_KINDS",
+    "Assertion",
+    "AudienceError",
+    "BufferTooSmallError",
+    "CertificateExpiredError",
+    "ClientIdMismatchError",
+    "ExpiredError",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidCertificateError",
+    "InvalidHeaderError",
+    "InvalidKeyError",
+    "InvalidLifetimeError",
+    "InvalidPartyIdError",
+    "InvalidResponseError",
+    "InvalidTrustAnchorError",
+    "IshareJwtError",
+    "IssuerSubjectMismatchError",
+    "KeyMismatchError",
+    "MalformedError",
+    "MissingCertificateError",
+    "MissingClaimError",
+    "NotYetValidError",
+    "PartyIdMismatchError",
+    "Profile",
+    "ReplayCacheFullError",
+    "ReplayError",
+    "SignatureError",
+    "Signer",
+    "TooLargeError",
+    "UnsupportedAlgorithmError",
+    "UntrustedChainError",
+    "Verifier",
+    "WeakKeyError",
+]
+
+_Pem: TypeAlias = str | bytes
+_Path: TypeAlias = str | os.PathLike[str]
+
+@final
+class Profile:
+    """Which kind of client assertion a Signer makes or a Verifier expects."""
+
+    @staticmethod
+    def ishare() -> Profile:
+        """iSHARE: ``typ`` ``JWT``, ``exp`` = ``iat`` + 30 exactly (the default)."""
+    @staticmethod
+    def oauth(lifetime: int = 60) -> Profile:
+        """Generic OAuth client assertion (RFC 7523): ``typ`` ``client-authentication+jwt``."""
+    @property
+    def typ(self) -> str: ...
+    @property
+    def lifetime(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Signer:
+    """Signs client assertions for one party (key, certificate chain, party id)."""
+
+    @staticmethod
+    def from_pem(
+        key_pem: _Pem, chain_pem: _Pem, client_id: str, *, profile: Profile | None = None
+    ) -> Signer: ...
+    @staticmethod
+    def from_files(
+        key_path: _Path, chain_path: _Path, client_id: str, *, profile: Profile | None = None
+    ) -> Signer: ...
+    def client_assertion(
+        self, audience: str, *, now: int | None = None, jti: str | None = None
+    ) -> str: ...
+    def token_request(
+        self, audience: str, *, scope: str = "iSHARE", now: int | None = None
+    ) -> dict[str, str]: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def profile(self) -> Profile: ...
+    @property
+    def leaf_sha256(self) -> str: ...
+
+@final
+class Verifier:
+    """Verifies client assertions addressed to ``audience``; refuses replays by default."""
+
+    def __new__(
+        cls,
+        audience: str,
+        trusted_roots: Sequence[str],
+        *,
+        leeway: int = 0,
+        replay_protection: bool = True,
+        profile: Profile | None = None,
+    ) -> Verifier: ...
+    def verify(
+        self, token: str, *, now: int | None = None, client_id: str | None = None
+    ) -> Assertion: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def leeway(self) -> int: ...
+    @property
+    def replay_protection(self) -> bool: ...
+
+@final
+class Assertion:
+    """A client assertion that passed every check."""
+
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def jti(self) -> str: ...
+    @property
+    def issued_at(self) -> int: ...
+    @property
+    def not_before(self) -> int | None: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def algorithm(self) -> str: ...
+    @property
+    def leaf_sha256(self) -> str: ...
+    @property
+    def chain(self) -> list[bytes]: ...
+
+class IshareJwtError(Exception):
+    """Base of every ishare_jwt error."""
+
+    #: The core's kind name, e.g. ``"expired"``.
+    kind: ClassVar[str]
+    #: The kind's stable number.
+    code: ClassVar[int]
+
+class MalformedError(IshareJwtError): ...
+class UnsupportedAlgorithmError(IshareJwtError): ...
+class InvalidHeaderError(IshareJwtError): ...
+class MissingCertificateError(IshareJwtError): ...
+class WeakKeyError(IshareJwtError): ...
+class SignatureError(IshareJwtError): ...
+class UntrustedChainError(IshareJwtError): ...
+class CertificateExpiredError(IshareJwtError): ...
+class MissingClaimError(IshareJwtError): ...
+class AudienceError(IshareJwtError): ...
+class InvalidPartyIdError(IshareJwtError): ...
+class IssuerSubjectMismatchError(IshareJwtError): ...
+class ClientIdMismatchError(IshareJwtError): ...
+class PartyIdMismatchError(IshareJwtError): ...
+class InvalidLifetimeError(IshareJwtError): ...
+class ExpiredError(IshareJwtError): ...
+class NotYetValidError(IshareJwtError): ...
+class ReplayError(IshareJwtError): ...
+class ReplayCacheFullError(IshareJwtError): ...
+class InvalidKeyError(IshareJwtError): ...
+class InvalidCertificateError(IshareJwtError): ...
+class KeyMismatchError(IshareJwtError): ...
+class InvalidTrustAnchorError(IshareJwtError): ...
+class TooLargeError(IshareJwtError): ...
+class BufferTooSmallError(IshareJwtError): ...
+class InvalidArgumentError(IshareJwtError): ...
+class InvalidResponseError(IshareJwtError): ...
+class InternalError(IshareJwtError): ...

@@ -1,0 +1,121 @@
+//! `ishare_jwt.Verifier`: the server side.
+
+use std::sync::{Mutex, PoisonError};
+
+use pyo3::prelude::*;
+
+use crate::assertion::PyAssertion;
+use crate::convert::{now_or_clock, str_list, to_u32};
+use crate::errors::{BindingResult, guarded};
+use crate::profile::{PyProfile, or_ishare};
+
+/// Verifies client assertions addressed to `audience` (our own party id),
+/// trusting chains that lead to one of `trusted_roots` (PEM CA certificates
+/// or 64-hex SHA-256 fingerprints). Refuses a token seen before unless
+/// `replay_protection=False`. Thread-safe; verifies with the GIL released.
+#[pyclass(frozen, module = "ishare_jwt", name = "Verifier")]
+pub(crate) struct PyVerifier {
+    inner: ishare_jwt::Verifier,
+    caches: LockedCaches,
+    replay_protection: bool,
+}
+
+/// The verifier's replay and chain caches behind a mutex; the core locks it
+/// only around look-ups and inserts, never during RSA work.
+struct LockedCaches(Mutex<ishare_jwt::VerifierCaches>);
+
+impl ishare_jwt::SharedCaches for LockedCaches {
+    fn with_caches<R>(&self, f: impl FnOnce(&mut ishare_jwt::VerifierCaches) -> R) -> R {
+        // A panic under the lock (caught by `guarded`) poisons it; the caches
+        // are only ever changed by single map inserts, so they stay usable.
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+#[pymethods]
+impl PyVerifier {
+    #[new]
+    #[pyo3(signature = (audience, trusted_roots, *, leeway = 0, replay_protection = true, profile = None))]
+    fn new(
+        py: Python<'_>,
+        audience: &str,
+        trusted_roots: &Bound<'_, PyAny>,
+        leeway: i64,
+        replay_protection: bool,
+        profile: Option<PyRef<'_, PyProfile>>,
+    ) -> BindingResult<PyVerifier> {
+        let profile = or_ishare(profile.as_deref());
+        let trusted_roots = str_list(trusted_roots, "trusted_roots")?;
+        let inner = py.detach(|| {
+            guarded(|| {
+                let anchors = trusted_roots
+                    .iter()
+                    .map(|root| ishare_jwt::TrustAnchor::parse(root))
+                    .collect::<ishare_jwt::Result<Vec<_>>>()?;
+                ishare_jwt::Verifier::new_with_profile(audience, anchors, profile)?
+                    .with_leeway(to_u32("leeway", leeway)?)
+            })
+        })?;
+        let caches = ishare_jwt::VerifierCaches {
+            replay: replay_protection.then(ishare_jwt::ReplayCache::default),
+            ..ishare_jwt::VerifierCaches::default()
+        };
+        Ok(PyVerifier {
+            inner,
+            caches: LockedCaches(Mutex::new(caches)),
+            replay_protection,
+        })
+    }
+
+    /// Verifies `token` at `now` (Unix seconds; the system clock when None).
+    /// `client_id` is the `client_id` form parameter sent with it, if any.
+    /// Returns the verified claims or raises an `IshareJwtError` subclass.
+    #[pyo3(signature = (token, *, now = None, client_id = None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        token: &str,
+        now: Option<i64>,
+        client_id: Option<&str>,
+    ) -> BindingResult<PyAssertion> {
+        let verified = py.detach(|| {
+            guarded(|| {
+                let now = now_or_clock(now)?;
+                self.inner
+                    .verify_shared(token, now, client_id, &self.caches)
+            })
+        })?;
+        Ok(PyAssertion::from(verified))
+    }
+
+    /// Our identifier, the only acceptable `aud`.
+    #[getter]
+    fn audience(&self) -> &str {
+        self.inner.audience()
+    }
+
+    /// Allowed clock skew in seconds.
+    #[getter]
+    fn leeway(&self) -> u32 {
+        self.inner.leeway()
+    }
+
+    /// Whether a token is refused the second time.
+    #[getter]
+    fn replay_protection(&self) -> bool {
+        self.replay_protection
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verifier(audience={:?}, leeway={}, replay_protection={})",
+            self.inner.audience(),
+            self.inner.leeway(),
+            if self.replay_protection {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
