@@ -1,1 +1,25 @@
-//! UniFFI bindings for ishare-jwt (work in progress).
+//! UniFFI bindings (Kotlin, Swift) for `ishare-jwt`: create and verify
+//! iSHARE client assertions from Android, iOS and JVM apps.
+//!
+//! A thin adapter over the core: argument conversion, the system clock when
+//! `now` is null, OS randomness, and error mapping in one place
+//! ([`IshareJwtError`]). Every rule about tokens lives in the core.
+//!
+//! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId)`,
+//!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`.
+//! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway)`,
+//!   `verify(token, now, clientId)` → [`Assertion`], replay protection on.
+//!
+//! Bindings are generated in library mode from the built cdylib:
+//! `cargo run -p uniffi-bindgen -- generate --library target/release/libishare_jwt_uniffi.so --language kotlin --language swift --out-dir OUT`.
+
+mod error;
+mod signer;
+mod system;
+mod verifier;
+
+pub use error::IshareJwtError;
+pub use signer::Signer;
+pub use verifier::{Assertion, Verifier};
+
+uniffi::setup_scaffolding!();

@@ -1,0 +1,82 @@
+//! `Signer`: the client side, making client assertions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::{IshareJwtError, guard};
+use crate::system::{now_or_clock, os_rng};
+
+/// Signs iSHARE client assertions for one party: its key, its certificate
+/// chain, its party id. Load it once; sign per request. Thread-safe.
+#[derive(Debug, uniffi::Object)]
+pub struct Signer {
+    inner: ishare_jwt::Signer,
+}
+
+#[uniffi::export]
+impl Signer {
+    /// A signer from a PEM private key (PKCS#8 or PKCS#1), a PEM certificate
+    /// chain (leaf first) and the party id the leaf certificate names
+    /// (`EU.EORI.…` or `did:ishare:…`).
+    #[uniffi::constructor]
+    pub fn from_pem(
+        key_pem: String,
+        chain_pem: String,
+        client_id: String,
+    ) -> Result<Arc<Self>, IshareJwtError> {
+        guard(|| {
+            let inner = ishare_jwt::Signer::from_pem(&key_pem, &chain_pem, &client_id)?;
+            Ok(Arc::new(Signer { inner }))
+        })
+    }
+
+    /// The party this signer signs for.
+    pub fn client_id(&self) -> String {
+        self.inner.client_id().as_str().to_owned()
+    }
+
+    /// A client assertion for `audience` (the server's party id), issued at
+    /// `now` (Unix seconds; the system clock when null), with `jti` (a fresh
+    /// UUID v4 when null).
+    #[uniffi::method(default(now = None, jti = None))]
+    pub fn client_assertion(
+        &self,
+        audience: String,
+        now: Option<i64>,
+        jti: Option<String>,
+    ) -> Result<String, IshareJwtError> {
+        guard(|| {
+            let issued_at = now_or_clock(now)?;
+            Ok(self
+                .inner
+                .sign(&mut os_rng(), &audience, issued_at, jti.as_deref())?)
+        })
+    }
+
+    /// The form fields of a token request (`POST /connect/token`) carrying a
+    /// fresh assertion for `audience` at the system clock: `grant_type`,
+    /// `scope` (`iSHARE` when null), `client_id`, `client_assertion_type`,
+    /// `client_assertion`.
+    #[uniffi::method(default(scope = None))]
+    pub fn token_request(
+        &self,
+        audience: String,
+        scope: Option<String>,
+    ) -> Result<HashMap<String, String>, IshareJwtError> {
+        guard(|| {
+            let issued_at = now_or_clock(None)?;
+            let assertion = self
+                .inner
+                .client_assertion(&mut os_rng(), &audience, issued_at)?;
+            let fields = ishare_jwt::token_request_fields(
+                self.inner.client_id().as_str(),
+                &assertion,
+                scope.as_deref().unwrap_or(ishare_jwt::DEFAULT_SCOPE),
+            )?;
+            Ok(fields
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect())
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! `Verifier` and `Assertion`: the server side, checking client assertions.
+
+use std::sync::{Mutex, PoisonError};
+
+use ishare_jwt::{SharedCaches, TrustAnchor, VerifiedAssertion, VerifierCaches};
+
+use crate::error::{IshareJwtError, guard};
+use crate::system::now_or_clock;
+
+/// A client assertion that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Assertion {
+    /// The client: `iss` = `sub` (= the `client_id` given, if any).
+    pub client_id: String,
+    /// `aud`: our own party id.
+    pub audience: String,
+    /// `jti`, the token's unique id.
+    pub jti: String,
+    /// `iat`, Unix seconds.
+    pub issued_at: i64,
+    /// `exp`, Unix seconds.
+    pub expires_at: i64,
+    /// SHA-256 of the leaf certificate, upper-case hex.
+    pub leaf_sha256: String,
+}
+
+impl From<VerifiedAssertion> for Assertion {
+    fn from(verified: VerifiedAssertion) -> Self {
+        Assertion {
+            client_id: verified.client_id.as_str().to_owned(),
+            audience: verified.audience,
+            jti: verified.jti,
+            issued_at: verified.issued_at,
+            expires_at: verified.expires_at,
+            leaf_sha256: verified.leaf_sha256,
+        }
+    }
+}
+
+/// Verifies client assertions addressed to us, with replay protection: a
+/// `jti` accepted once is refused until the token has expired. Thread-safe;
+/// share one per audience.
+#[derive(Debug, uniffi::Object)]
+pub struct Verifier {
+    inner: ishare_jwt::Verifier,
+    caches: LockedCaches,
+}
+
+/// The verifier's replay and chain caches behind a mutex, as the core's
+/// [`SharedCaches`]: locked only around look-ups and inserts.
+#[derive(Debug)]
+struct LockedCaches(Mutex<VerifierCaches>);
+
+impl SharedCaches for LockedCaches {
+    fn with_caches<R>(&self, f: impl FnOnce(&mut VerifierCaches) -> R) -> R {
+        // A panic under the lock poisons it; the caches change only by single
+        // map inserts, so they stay consistent and usable.
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+#[uniffi::export]
+impl Verifier {
+    /// A verifier for tokens addressed to `audience` (our own party id),
+    /// trusting chains that lead to one of `trusted_roots` (each a PEM CA
+    /// certificate or a 64-hex-digit SHA-256 fingerprint), allowing `leeway`
+    /// seconds of clock skew (at most 300).
+    #[uniffi::constructor(default(leeway = 0))]
+    pub fn new(
+        audience: String,
+        trusted_roots: Vec<String>,
+        leeway: u32,
+    ) -> Result<Self, IshareJwtError> {
+        guard(|| {
+            let anchors = trusted_roots
+                .iter()
+                .map(|root| TrustAnchor::parse(root))
+                .collect::<Result<Vec<_>, _>>()?;
+            let inner = ishare_jwt::Verifier::new(&audience, anchors)?.with_leeway(leeway)?;
+            Ok(Verifier {
+                inner,
+                caches: LockedCaches(Mutex::new(VerifierCaches::default())),
+            })
+        })
+    }
+
+    /// Verifies `token` at `now` (Unix seconds; the system clock when null).
+    /// `client_id` is the `client_id` form parameter that came with it, if
+    /// any. Remembers the token: a second use is an `Replay` error.
+    #[uniffi::method(default(now = None, client_id = None))]
+    pub fn verify(
+        &self,
+        token: String,
+        now: Option<i64>,
+        client_id: Option<String>,
+    ) -> Result<Assertion, IshareJwtError> {
+        guard(|| {
+            let now = now_or_clock(now)?;
+            let verified =
+                self.inner
+                    .verify_shared(&token, now, client_id.as_deref(), &self.caches)?;
+            Ok(verified.into())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Signer;
+
+    const T0: i64 = 1_767_225_600;
+    const ROOT: &str = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69";
+
+    fn vector(name: &str) -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/");
+        std::fs::read_to_string(format!("{dir}{name}")).unwrap()
+    }
+
+    fn signed() -> String {
+        let signer = Signer::from_pem(
+            vector("client-eori.key.pem"),
+            vector("client-eori.chain.pem"),
+            "EU.EORI.NL000000001".into(),
+        )
+        .unwrap();
+        signer
+            .client_assertion("EU.EORI.NL000000000".into(), Some(T0), None)
+            .unwrap()
+    }
+
+    fn verifier() -> Verifier {
+        Verifier::new("EU.EORI.NL000000000".into(), vec![ROOT.into()], 0).unwrap()
+    }
+
+    #[test]
+    fn verifies_once_then_refuses_a_replay() {
+        let (verifier, token) = (verifier(), signed());
+        let assertion = verifier.verify(token.clone(), Some(T0 + 1), None).unwrap();
+        assert_eq!(assertion.client_id, "EU.EORI.NL000000001");
+        assert_eq!(assertion.expires_at, T0 + 30);
+        let replay = verifier.verify(token, Some(T0 + 2), None).unwrap_err();
+        assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn a_poisoned_lock_keeps_replay_protection() {
+        let verifier = verifier();
+        std::thread::scope(|scope| {
+            let _ = scope
+                .spawn(|| {
+                    let _guard = verifier.caches.0.lock();
+                    panic!("poison the lock");
+                })
+                .join();
+        });
+        let token = signed();
+        verifier.verify(token.clone(), Some(T0 + 1), None).unwrap();
+        let replay = verifier.verify(token, Some(T0 + 2), None).unwrap_err();
+        assert_eq!(replay.kind(), "replay");
+    }
+}

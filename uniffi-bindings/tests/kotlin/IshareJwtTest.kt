@@ -1,0 +1,257 @@
+// Kotlin tests of the UniFFI bindings: every shared vector, sign -> verify,
+// replay, error variants. Plain main() (no JUnit): run by scripts/test-kotlin
+// with the vectors directory and the converted vectors table as arguments.
+// The last line is "kotlin: N passed, M failed"; the exit code is 1 on failure.
+
+import ishare.jwt.Assertion
+import ishare.jwt.IshareJwtException
+import ishare.jwt.Signer
+import ishare.jwt.Verifier
+import java.io.File
+import java.util.concurrent.Callable
+import java.util.concurrent.Executors
+import kotlin.system.exitProcess
+
+const val T0 = 1767225600L
+const val CLIENT = "EU.EORI.NL000000001"
+const val SERVER = "EU.EORI.NL000000000"
+const val CLIENT_DID = "did:ishare:EU.NL.NTRNL-10000001"
+const val SERVER_DID = "did:ishare:EU.NL.NTRNL-10000000"
+const val ROOT_SHA256 = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"
+const val CLIENT_LEAF_SHA256 = "2E03CB37B405BD25A6A07369886C7C5F9816D0A060969518D9FD4C8D5AF43F15"
+
+var passed = 0
+var failed = 0
+
+fun test(name: String, body: () -> Unit) {
+    try {
+        body()
+        passed++
+        println("ok   $name")
+    } catch (e: Throwable) {
+        failed++
+        println("FAIL $name: $e")
+    }
+}
+
+fun check(condition: Boolean, what: () -> String) {
+    if (!condition) throw AssertionError(what())
+}
+
+fun <T> checkEq(expected: T, found: T, what: String) =
+    check(expected == found) { "$what: expected <$expected>, found <$found>" }
+
+/** The core's snake_case kind of an exception: `UnsupportedAlgorithm` -> `unsupported_algorithm`. */
+fun kindOf(e: IshareJwtException): String =
+    e.javaClass.simpleName.replace(Regex("([a-z0-9])([A-Z])"), "$1_$2").lowercase()
+
+/** Runs [block], demanding it throw exactly [E] with a non-empty message. */
+inline fun <reified E : IshareJwtException> expectError(block: () -> Unit): E {
+    try {
+        block()
+    } catch (e: IshareJwtException) {
+        check(e is E) { "expected ${E::class.simpleName}, got ${e.javaClass.simpleName}: ${e.message}" }
+        check(!e.message.isNullOrEmpty()) { "${e.javaClass.simpleName} has no message" }
+        return e as E
+    }
+    throw AssertionError("expected ${E::class.simpleName}, nothing was thrown")
+}
+
+class Vector(line: String) {
+    private val fields = line.split("\t")
+    val name = fields[0]
+    val expect = fields[1]
+    val audience = fields[2]
+    val now = fields[3].toLong()
+    val leeway = fields[4].toUInt()
+    val clientId: String? = fields[5].ifEmpty { null }
+    val roots = fields[6].split(";").map { it.replace("\\n", "\n") }
+    val token = fields[7]
+}
+
+fun checkAssertion(a: Assertion, clientId: String, audience: String, issuedAt: Long) {
+    checkEq(clientId, a.clientId, "clientId")
+    checkEq(audience, a.audience, "audience")
+    checkEq(issuedAt, a.issuedAt, "issuedAt")
+    checkEq(issuedAt + 30, a.expiresAt, "expiresAt")
+    check(Regex("[0-9A-F]{64}").matches(a.leafSha256)) { "leafSha256 ${a.leafSha256}" }
+}
+
+fun main(args: Array<String>) {
+    val dir = File(args[0])
+    val vectors = File(args[1]).readLines().filter { it.isNotEmpty() }.map(::Vector)
+    fun read(name: String) = File(dir, name).readText()
+    val key = read("client-eori.key.pem")
+    val chain = read("client-eori.chain.pem")
+    val signer = Signer.fromPem(key, chain, CLIENT)
+    fun verifier(leeway: UInt = 0u) = Verifier(SERVER, listOf(ROOT_SHA256), leeway)
+    val jtiV4 = Regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+    // Every shared vector, each with a fresh verifier (no replay state).
+    test("vectors present") { check(vectors.size >= 50) { "only ${vectors.size} vectors" } }
+    for (v in vectors) {
+        test("vector ${v.name}") {
+            val verifier = Verifier(v.audience, v.roots, v.leeway)
+            if (v.expect == "valid") {
+                val a = verifier.verify(v.token, v.now, v.clientId)
+                checkEq(v.audience, a.audience, "audience")
+                checkEq(30L, a.expiresAt - a.issuedAt, "lifetime")
+                check(a.jti.isNotEmpty()) { "empty jti" }
+                v.clientId?.let { checkEq(it, a.clientId, "clientId") }
+            } else {
+                try {
+                    verifier.verify(v.token, v.now, v.clientId)
+                    throw AssertionError("accepted; expected ${v.expect}")
+                } catch (e: IshareJwtException) {
+                    checkEq(v.expect, kindOf(e), "error kind (${e.message})")
+                }
+            }
+        }
+    }
+
+    test("sign then verify (EORI)") {
+        val token = signer.clientAssertion(SERVER, T0, null)
+        val a = verifier().verify(token, T0 + 1, CLIENT)
+        checkAssertion(a, CLIENT, SERVER, T0)
+        checkEq(CLIENT_LEAF_SHA256, a.leafSha256, "leafSha256")
+        check(jtiV4.matches(a.jti)) { "jti ${a.jti} is not a UUID v4" }
+    }
+    test("sign then verify (did:ishare)") {
+        Signer.fromPem(read("client-did.key.pem"), read("client-did.chain.pem"), CLIENT_DID).use { did ->
+            val token = did.clientAssertion(SERVER_DID, T0, null)
+            Verifier(SERVER_DID, listOf(read("root-ca.pem")), 0u).use {
+                checkAssertion(it.verify(token, T0 + 29, null), CLIENT_DID, SERVER_DID, T0)
+            }
+        }
+    }
+    test("signer clientId") { checkEq(CLIENT, signer.clientId(), "clientId") }
+    test("explicit jti") {
+        val token = signer.clientAssertion(SERVER, T0, "request-42")
+        checkEq("request-42", verifier().verify(token, T0).jti, "jti")
+    }
+    test("system clock when now is null") {
+        val before = System.currentTimeMillis() / 1000
+        val a = verifier().verify(signer.clientAssertion(SERVER))
+        val after = System.currentTimeMillis() / 1000
+        check(a.issuedAt in before..after) { "issuedAt ${a.issuedAt} not in $before..$after" }
+    }
+    test("fresh jti per assertion") {
+        val jtis = (1..5).map { verifier().verify(signer.clientAssertion(SERVER, T0, null), T0).jti }
+        checkEq(5, jtis.toSet().size, "distinct jtis")
+    }
+    test("PKCS#1 key") {
+        Signer.fromPem(read("client-eori.key.pkcs1.pem"), chain, CLIENT).close()
+    }
+
+    test("token request fields") {
+        val fields = signer.tokenRequest(SERVER, null)
+        checkEq(
+            setOf("grant_type", "scope", "client_id", "client_assertion_type", "client_assertion"),
+            fields.keys, "keys",
+        )
+        checkEq("client_credentials", fields["grant_type"], "grant_type")
+        checkEq("iSHARE", fields["scope"], "scope")
+        checkEq(CLIENT, fields["client_id"], "client_id")
+        checkEq("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", fields["client_assertion_type"], "type")
+        checkEq(CLIENT, verifier().verify(fields.getValue("client_assertion"), null, CLIENT).clientId, "iss")
+    }
+    test("token request scope") {
+        checkEq("iSHARE extra", signer.tokenRequest(SERVER, "iSHARE extra")["scope"], "scope")
+    }
+
+    test("replay refused") {
+        val v = verifier()
+        val token = signer.clientAssertion(SERVER, T0, null)
+        v.verify(token, T0 + 1, null)
+        val e = expectError<IshareJwtException.Replay> { v.verify(token, T0 + 2, null) }
+        check(e.message!!.contains("replay")) { e.message!! }
+        v.verify(signer.clientAssertion(SERVER, T0, null), T0 + 3, null)
+        verifier().verify(token, T0 + 2, null) // another verifier has its own cache
+    }
+    test("replay refused across threads") {
+        val v = verifier()
+        val token = signer.clientAssertion(SERVER, T0, null)
+        val pool = Executors.newFixedThreadPool(8)
+        val outcomes = try {
+            pool.invokeAll((1..16).map {
+                Callable { try { v.verify(token, T0 + 1, null); "ok" } catch (e: IshareJwtException) { kindOf(e) } }
+            }).map { it.get() }
+        } finally {
+            pool.shutdown()
+        }
+        checkEq(1, outcomes.count { it == "ok" }, "accepted")
+        checkEq(15, outcomes.count { it == "replay" }, "replays")
+    }
+
+    test("error: expired") {
+        val token = signer.clientAssertion(SERVER, T0, null)
+        val e = expectError<IshareJwtException.Expired> { verifier().verify(token, T0 + 30, null) }
+        check(e.message!!.startsWith("expired")) { e.message!! }
+        verifier(5u).verify(token, T0 + 34, null)
+    }
+    test("error: not yet valid") {
+        expectError<IshareJwtException.NotYetValid> {
+            verifier().verify(signer.clientAssertion(SERVER, T0 + 60, null), T0, null)
+        }
+    }
+    test("error: audience") {
+        val token = signer.clientAssertion("EU.EORI.NL000000003", T0, null)
+        expectError<IshareJwtException.Audience> { verifier().verify(token, T0, null) }
+    }
+    test("error: client id mismatch") {
+        val token = signer.clientAssertion(SERVER, T0, null)
+        expectError<IshareJwtException.ClientIdMismatch> { verifier().verify(token, T0, "EU.EORI.NL000000002") }
+    }
+    test("error: untrusted chain") {
+        val token = signer.clientAssertion(SERVER, T0, null)
+        expectError<IshareJwtException.UntrustedChain> {
+            Verifier(SERVER, listOf(read("untrusted-ca.pem")), 0u).verify(token, T0, null)
+        }
+    }
+    test("error: malformed") { expectError<IshareJwtException.Malformed> { verifier().verify("a.b", T0, null) } }
+    test("error: signature") {
+        val token = signer.clientAssertion(SERVER, T0, null)
+        val tampered = token.dropLast(4) + (if (token.endsWith("AAAA")) "BBBB" else "AAAA")
+        expectError<IshareJwtException.Signature> { verifier().verify(tampered, T0, null) }
+    }
+    test("error: invalid key") {
+        val e = expectError<IshareJwtException.InvalidKey> { Signer.fromPem("not a key", chain, CLIENT) }
+        check(!e.message!!.contains("PRIVATE")) { e.message!! }
+    }
+    test("error: invalid certificate") {
+        expectError<IshareJwtException.InvalidCertificate> { Signer.fromPem(key, "not a chain", CLIENT) }
+    }
+    test("error: key mismatch") {
+        expectError<IshareJwtException.KeyMismatch> { Signer.fromPem(read("client-did.key.pem"), chain, CLIENT) }
+    }
+    test("error: party id mismatch") {
+        expectError<IshareJwtException.PartyIdMismatch> { Signer.fromPem(key, chain, "EU.EORI.NL000000002") }
+    }
+    test("error: invalid party id") {
+        expectError<IshareJwtException.InvalidPartyId> { Signer.fromPem(key, chain, "nobody") }
+        expectError<IshareJwtException.InvalidPartyId> { signer.clientAssertion("nobody", T0, null) }
+    }
+    test("error: weak key") {
+        expectError<IshareJwtException.WeakKey> {
+            Signer.fromPem(read("client-1024.key.pem"), read("client-1024.chain.pem"), "EU.EORI.NL000000003")
+        }
+    }
+    test("error: invalid trust anchor") {
+        expectError<IshareJwtException.InvalidTrustAnchor> { Verifier(SERVER, listOf("not a root"), 0u) }
+        expectError<IshareJwtException.InvalidTrustAnchor> { Verifier(SERVER, emptyList(), 0u) }
+    }
+    test("error: invalid argument") {
+        expectError<IshareJwtException.InvalidArgument> { Verifier(SERVER, listOf(ROOT_SHA256), 301u) }
+        expectError<IshareJwtException.InvalidArgument> { signer.clientAssertion(SERVER, -1, null) }
+        expectError<IshareJwtException.InvalidArgument> { signer.clientAssertion(SERVER, T0, "") }
+        expectError<IshareJwtException.InvalidArgument> { signer.tokenRequest(SERVER, "bad\"scope") }
+        expectError<IshareJwtException.InvalidArgument> { verifier().verify("a.b.c", -5, null) }
+    }
+    test("error: too large") {
+        expectError<IshareJwtException.TooLarge> { verifier().verify("a".repeat(70_000), T0, null) }
+    }
+
+    signer.close()
+    println("kotlin: $passed passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}

@@ -1,0 +1,316 @@
+// Swift tests of the UniFFI bindings, the same suite as
+// tests/kotlin/IshareJwtTest.kt: every shared vector, sign -> verify, replay,
+// error variants. A plain executable (no XCTest), compiled by
+// scripts/test-kotlin together with the generated IshareJwt.swift into one
+// module, and run with the vectors directory and the converted vectors table
+// as arguments. The last line is "swift: N passed, M failed"; the exit code
+// is 1 on failure.
+
+import Dispatch
+import Foundation
+
+let t0: Int64 = 1_767_225_600
+let client = "EU.EORI.NL000000001"
+let server = "EU.EORI.NL000000000"
+let clientDid = "did:ishare:EU.NL.NTRNL-10000001"
+let serverDid = "did:ishare:EU.NL.NTRNL-10000000"
+let rootSha256 = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"
+let clientLeafSha256 = "2E03CB37B405BD25A6A07369886C7C5F9816D0A060969518D9FD4C8D5AF43F15"
+
+var passed = 0
+var failed = 0
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+func runTest(_ name: String, _ body: () throws -> Void) {
+    do {
+        try body()
+        passed += 1
+        print("ok   \(name)")
+    } catch {
+        failed += 1
+        print("FAIL \(name): \(error)")
+    }
+}
+
+func expectTrue(_ condition: Bool, _ what: @autoclosure () -> String) throws {
+    if !condition { throw TestFailure(description: what()) }
+}
+
+func expectEqual<T: Equatable>(_ expected: T, _ found: T, _ what: String) throws {
+    try expectTrue(expected == found, "\(what): expected <\(expected)>, found <\(found)>")
+}
+
+/// The case name of an error: `UnsupportedAlgorithm`.
+func caseName(_ error: IshareJwtError) -> String {
+    if let label = Mirror(reflecting: error).children.first?.label { return label }
+    return String(String(describing: error).prefix { $0 != "(" })
+}
+
+/// The core's snake_case kind of an error: `UnsupportedAlgorithm` -> `unsupported_algorithm`.
+func kindOf(_ error: IshareJwtError) -> String {
+    var kind = ""
+    for (index, char) in caseName(error).enumerated() {
+        if char.isUppercase && index > 0 { kind += "_" }
+        kind += char.lowercased()
+    }
+    return kind
+}
+
+/// The detail message every case carries.
+func messageOf(_ error: IshareJwtError) -> String {
+    guard let payload = Mirror(reflecting: error).children.first?.value else { return "" }
+    if let message = payload as? String { return message }
+    return Mirror(reflecting: payload).children.first?.value as? String ?? "\(payload)"
+}
+
+/// Runs `body`, demanding it throw the error of `kind` with a non-empty message.
+@discardableResult
+func expectError(_ kind: String, _ body: () throws -> Void) throws -> String {
+    do {
+        try body()
+    } catch let error as IshareJwtError {
+        try expectEqual(kind, kindOf(error), "error kind (\(messageOf(error)))")
+        try expectTrue(!messageOf(error).isEmpty, "\(kind) has no message")
+        return messageOf(error)
+    }
+    throw TestFailure(description: "expected \(kind), nothing was thrown")
+}
+
+struct TestVector {
+    let name, expect, audience: String
+    let now: Int64
+    let leeway: UInt32
+    let clientId: String?
+    let roots: [String]
+    let token: String
+
+    init(_ line: Substring) {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        name = fields[0]
+        expect = fields[1]
+        audience = fields[2]
+        now = Int64(fields[3])!
+        leeway = UInt32(fields[4])!
+        clientId = fields[5].isEmpty ? nil : fields[5]
+        roots = fields[6].split(separator: ";").map { String($0).replacingOccurrences(of: "\\n", with: "\n") }
+        token = fields[7]
+    }
+}
+
+func expectAssertion(_ a: Assertion, _ clientId: String, _ audience: String, _ issuedAt: Int64) throws {
+    try expectEqual(clientId, a.clientId, "clientId")
+    try expectEqual(audience, a.audience, "audience")
+    try expectEqual(issuedAt, a.issuedAt, "issuedAt")
+    try expectEqual(issuedAt + 30, a.expiresAt, "expiresAt")
+    try expectTrue(a.leafSha256.count == 64, "leafSha256 \(a.leafSha256)")
+}
+
+func isUuidV4(_ s: String) -> Bool {
+    s.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+            options: .regularExpression) != nil
+}
+
+let dir = CommandLine.arguments[1]
+func read(_ name: String) -> String {
+    // Test data missing is a broken checkout: crash loudly.
+    try! String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8)
+}
+let vectors = try! String(contentsOfFile: CommandLine.arguments[2], encoding: .utf8)
+    .split(separator: "\n").map(TestVector.init)
+let key = read("client-eori.key.pem")
+let chain = read("client-eori.chain.pem")
+let signer = try! Signer.fromPem(keyPem: key, chainPem: chain, clientId: client)
+func verifier(leeway: UInt32 = 0) throws -> Verifier {
+    try Verifier(audience: server, trustedRoots: [rootSha256], leeway: leeway)
+}
+
+// Every shared vector, each with a fresh verifier (no replay state).
+runTest("vectors present") { try expectTrue(vectors.count >= 50, "only \(vectors.count) vectors") }
+for v in vectors {
+    runTest("vector \(v.name)") {
+        let verifier = try Verifier(audience: v.audience, trustedRoots: v.roots, leeway: v.leeway)
+        if v.expect == "valid" {
+            let a = try verifier.verify(token: v.token, now: v.now, clientId: v.clientId)
+            try expectEqual(v.audience, a.audience, "audience")
+            try expectEqual(30, a.expiresAt - a.issuedAt, "lifetime")
+            try expectTrue(!a.jti.isEmpty, "empty jti")
+            if let clientId = v.clientId { try expectEqual(clientId, a.clientId, "clientId") }
+        } else {
+            try expectError(v.expect) { _ = try verifier.verify(token: v.token, now: v.now, clientId: v.clientId) }
+        }
+    }
+}
+
+runTest("sign then verify (EORI)") {
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    let a = try verifier().verify(token: token, now: t0 + 1, clientId: client)
+    try expectAssertion(a, client, server, t0)
+    try expectEqual(clientLeafSha256, a.leafSha256, "leafSha256")
+    try expectTrue(isUuidV4(a.jti), "jti \(a.jti) is not a UUID v4")
+}
+runTest("sign then verify (did:ishare)") {
+    let did = try Signer.fromPem(keyPem: read("client-did.key.pem"), chainPem: read("client-did.chain.pem"),
+                                 clientId: clientDid)
+    let token = try did.clientAssertion(audience: serverDid, now: t0, jti: nil)
+    let v = try Verifier(audience: serverDid, trustedRoots: [read("root-ca.pem")], leeway: 0)
+    try expectAssertion(try v.verify(token: token, now: t0 + 29, clientId: nil), clientDid, serverDid, t0)
+}
+runTest("signer clientId") { try expectEqual(client, signer.clientId(), "clientId") }
+runTest("explicit jti") {
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: "request-42")
+    try expectEqual("request-42", try verifier().verify(token: token, now: t0).jti, "jti")
+}
+runTest("system clock when now is nil") {
+    let before = Int64(Date().timeIntervalSince1970)
+    let a = try verifier().verify(token: try signer.clientAssertion(audience: server))
+    let after = Int64(Date().timeIntervalSince1970) + 1
+    try expectTrue((before...after).contains(a.issuedAt), "issuedAt \(a.issuedAt) not in \(before)...\(after)")
+}
+runTest("fresh jti per assertion") {
+    var jtis = Set<String>()
+    for _ in 1...5 {
+        jtis.insert(try verifier().verify(token: try signer.clientAssertion(audience: server, now: t0), now: t0).jti)
+    }
+    try expectEqual(5, jtis.count, "distinct jtis")
+}
+runTest("PKCS#1 key") {
+    _ = try Signer.fromPem(keyPem: read("client-eori.key.pkcs1.pem"), chainPem: chain, clientId: client)
+}
+
+runTest("token request fields") {
+    let fields = try signer.tokenRequest(audience: server, scope: nil)
+    try expectEqual(Set(["grant_type", "scope", "client_id", "client_assertion_type", "client_assertion"]),
+                    Set(fields.keys), "keys")
+    try expectEqual("client_credentials", fields["grant_type"], "grant_type")
+    try expectEqual("iSHARE", fields["scope"], "scope")
+    try expectEqual(client, fields["client_id"], "client_id")
+    try expectEqual("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", fields["client_assertion_type"], "type")
+    try expectEqual(client, try verifier().verify(token: fields["client_assertion"] ?? "", clientId: client).clientId,
+                    "iss")
+}
+runTest("token request scope") {
+    try expectEqual("iSHARE extra", try signer.tokenRequest(audience: server, scope: "iSHARE extra")["scope"], "scope")
+}
+
+runTest("replay refused") {
+    let v = try verifier()
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    _ = try v.verify(token: token, now: t0 + 1, clientId: nil)
+    do {
+        _ = try v.verify(token: token, now: t0 + 2, clientId: nil)
+        throw TestFailure(description: "a replayed token was accepted")
+    } catch IshareJwtError.Replay(let message) {
+        try expectTrue(message.contains("replay"), message)
+    }
+    _ = try v.verify(token: try signer.clientAssertion(audience: server, now: t0, jti: nil), now: t0 + 3, clientId: nil)
+    _ = try verifier().verify(token: token, now: t0 + 2, clientId: nil) // another verifier has its own cache
+}
+runTest("replay refused across threads") {
+    let v = try verifier()
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    let lock = NSLock()
+    var outcomes: [String] = []
+    DispatchQueue.concurrentPerform(iterations: 16) { _ in
+        var outcome = "ok"
+        do {
+            _ = try v.verify(token: token, now: t0 + 1, clientId: nil)
+        } catch let error as IshareJwtError {
+            outcome = kindOf(error)
+        } catch {
+            outcome = "\(error)"
+        }
+        lock.lock()
+        outcomes.append(outcome)
+        lock.unlock()
+    }
+    try expectEqual(1, outcomes.filter { $0 == "ok" }.count, "accepted")
+    try expectEqual(15, outcomes.filter { $0 == "replay" }.count, "replays")
+}
+
+runTest("error: expired") {
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    let message = try expectError("expired") { _ = try verifier().verify(token: token, now: t0 + 30, clientId: nil) }
+    try expectTrue(message.hasPrefix("expired"), message)
+    _ = try verifier(leeway: 5).verify(token: token, now: t0 + 34, clientId: nil)
+}
+runTest("error: not yet valid") {
+    let token = try signer.clientAssertion(audience: server, now: t0 + 60, jti: nil)
+    try expectError("not_yet_valid") { _ = try verifier().verify(token: token, now: t0, clientId: nil) }
+}
+runTest("error: audience") {
+    let token = try signer.clientAssertion(audience: "EU.EORI.NL000000003", now: t0, jti: nil)
+    try expectError("audience") { _ = try verifier().verify(token: token, now: t0, clientId: nil) }
+}
+runTest("error: client id mismatch") {
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    try expectError("client_id_mismatch") {
+        _ = try verifier().verify(token: token, now: t0, clientId: "EU.EORI.NL000000002")
+    }
+}
+runTest("error: untrusted chain") {
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    try expectError("untrusted_chain") {
+        _ = try Verifier(audience: server, trustedRoots: [read("untrusted-ca.pem")], leeway: 0)
+            .verify(token: token, now: t0, clientId: nil)
+    }
+}
+runTest("error: malformed") {
+    try expectError("malformed") { _ = try verifier().verify(token: "a.b", now: t0, clientId: nil) }
+}
+runTest("error: signature") {
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    let tampered = String(token.dropLast(4)) + (token.hasSuffix("AAAA") ? "BBBB" : "AAAA")
+    try expectError("signature") { _ = try verifier().verify(token: tampered, now: t0, clientId: nil) }
+}
+runTest("error: invalid key") {
+    let message = try expectError("invalid_key") {
+        _ = try Signer.fromPem(keyPem: "not a key", chainPem: chain, clientId: client)
+    }
+    try expectTrue(!message.contains("PRIVATE"), message)
+}
+runTest("error: invalid certificate") {
+    try expectError("invalid_certificate") {
+        _ = try Signer.fromPem(keyPem: key, chainPem: "not a chain", clientId: client)
+    }
+}
+runTest("error: key mismatch") {
+    try expectError("key_mismatch") {
+        _ = try Signer.fromPem(keyPem: read("client-did.key.pem"), chainPem: chain, clientId: client)
+    }
+}
+runTest("error: party id mismatch") {
+    try expectError("party_id_mismatch") {
+        _ = try Signer.fromPem(keyPem: key, chainPem: chain, clientId: "EU.EORI.NL000000002")
+    }
+}
+runTest("error: invalid party id") {
+    try expectError("invalid_party_id") { _ = try Signer.fromPem(keyPem: key, chainPem: chain, clientId: "nobody") }
+    try expectError("invalid_party_id") { _ = try signer.clientAssertion(audience: "nobody", now: t0, jti: nil) }
+}
+runTest("error: weak key") {
+    try expectError("weak_key") {
+        _ = try Signer.fromPem(keyPem: read("client-1024.key.pem"), chainPem: read("client-1024.chain.pem"),
+                               clientId: "EU.EORI.NL000000003")
+    }
+}
+runTest("error: invalid trust anchor") {
+    try expectError("invalid_trust_anchor") { _ = try Verifier(audience: server, trustedRoots: ["not a root"]) }
+    try expectError("invalid_trust_anchor") { _ = try Verifier(audience: server, trustedRoots: []) }
+}
+runTest("error: invalid argument") {
+    try expectError("invalid_argument") { _ = try Verifier(audience: server, trustedRoots: [rootSha256], leeway: 301) }
+    try expectError("invalid_argument") { _ = try signer.clientAssertion(audience: server, now: -1, jti: nil) }
+    try expectError("invalid_argument") { _ = try signer.clientAssertion(audience: server, now: t0, jti: "") }
+    try expectError("invalid_argument") { _ = try signer.tokenRequest(audience: server, scope: "bad\"scope") }
+    try expectError("invalid_argument") { _ = try verifier().verify(token: "a.b.c", now: -5, clientId: nil) }
+}
+runTest("error: too large") {
+    let token = String(repeating: "a", count: 70_000)
+    try expectError("too_large") { _ = try verifier().verify(token: token, now: t0, clientId: nil) }
+}
+
+print("swift: \(passed) passed, \(failed) failed")
+exit(failed == 0 ? 0 : 1)
