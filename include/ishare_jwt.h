@@ -296,6 +296,14 @@ void ishare_assertion_free(ishare_assertion *assertion);
 size_t ishare_last_error(char *buf, size_t buf_len);
 
 /**
+ * Panics on purpose inside the panic boundary and returns what every
+ * function returns after a panic: `ISHARE_STATUS_INTERNAL`, with the panic
+ * in `ishare_last_error`. Lets a test (or a start-up health check) see that
+ * a panic never crosses into C. Has no other effect.
+ */
+ishare_status ishare_panic_selftest(void);
+
+/**
  * Loads a signer from a PEM private key (PKCS#8 or PKCS#1), a PEM
  * certificate chain (leaf first, each certificate followed by its issuer)
  * and the party id the leaf certificate names (`EU.EORI.NL000000001` or

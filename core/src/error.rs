@@ -262,6 +262,19 @@ impl Error {
         (28, "internal"),
     ];
 
+    /// The [`Error::Internal`] a language binding reports when it catches a
+    /// panic at its boundary (`payload` as `catch_unwind` gives it).
+    pub fn from_panic(payload: &(dyn core::any::Any + Send)) -> Error {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        Error::Internal(alloc::format!(
+            "panic caught at the language boundary: {detail}"
+        ))
+    }
+
     /// The kind name for a code, or `None` for an unknown code.
     pub fn kind_of_code(code: u32) -> Option<&'static str> {
         Self::KINDS

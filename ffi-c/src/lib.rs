@@ -35,6 +35,7 @@ pub use assertion::{
     ishare_assertion_jti, ishare_assertion_leaf_sha256,
 };
 pub use last_error::ishare_last_error;
+pub use panic::ishare_panic_selftest;
 pub use signer::{
     ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
     ishare_signer_token_request,

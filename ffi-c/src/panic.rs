@@ -1,6 +1,5 @@
 //! The panic boundary every `extern "C"` body runs in.
 
-use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ishare_jwt::Error;
@@ -16,7 +15,7 @@ pub(crate) fn status_boundary(body: impl FnOnce() -> Result<(), Error>) -> ishar
     // verifier's replay-cache mutex, whose poisoning is handled where it is
     // locked.
     let outcome = catch_unwind(AssertUnwindSafe(body))
-        .unwrap_or_else(|payload| Err(Error::Internal(panic_message(payload.as_ref()))));
+        .unwrap_or_else(|payload| Err(Error::from_panic(payload.as_ref())));
     match outcome {
         Ok(()) => {
             last_error::clear();
@@ -33,18 +32,19 @@ pub(crate) fn status_boundary(body: impl FnOnce() -> Result<(), Error>) -> ishar
 /// error and gives `fallback`.
 pub(crate) fn value_boundary<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
-        last_error::set(&Error::Internal(panic_message(payload.as_ref())));
+        last_error::set(&Error::from_panic(payload.as_ref()));
         fallback
     })
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)");
-    format!("panic at the C boundary: {detail}")
+/// Panics on purpose inside the panic boundary and returns what every
+/// function returns after a panic: `ISHARE_STATUS_INTERNAL`, with the panic
+/// in `ishare_last_error`. Lets a test (or a start-up health check) see that
+/// a panic never crosses into C. Has no other effect.
+#[allow(clippy::panic)] // the deliberate panic is the point
+#[unsafe(no_mangle)]
+pub extern "C" fn ishare_panic_selftest() -> ishare_status {
+    status_boundary(|| panic!("deliberate panic of ishare_panic_selftest"))
 }
 
 #[cfg(test)]
@@ -59,7 +59,10 @@ mod tests {
         // SAFETY: `buf` has 128 writable bytes.
         let len = unsafe { crate::ishare_last_error(buf.as_mut_ptr().cast(), buf.len()) };
         let message = std::str::from_utf8(buf.get(..len).unwrap()).unwrap();
-        assert_eq!(message, "internal error: panic at the C boundary: boom");
+        assert_eq!(
+            message,
+            "internal error: panic caught at the language boundary: boom"
+        );
         assert_eq!(value_boundary(7, || panic!("again")), 7);
     }
 

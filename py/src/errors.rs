@@ -60,14 +60,8 @@ impl From<BindingError> for PyErr {
 /// Runs `f`, turning a Rust panic into an `internal` error so that no
 /// `PanicException` reaches Python.
 pub(crate) fn guarded<T>(f: impl FnOnce() -> ishare_jwt::Result<T>) -> ishare_jwt::Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(ishare_jwt::Error::Internal(format!("panic: {what}")))
-    })
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(ishare_jwt::Error::from_panic(payload.as_ref())))
 }
 
 /// `invalid_party_id` → `InvalidPartyIdError`.

@@ -33,6 +33,16 @@ mod _native {
     #[pymodule_export]
     const DEFAULT_SCOPE: &str = ishare_jwt::DEFAULT_SCOPE;
 
+    /// Panics on purpose inside the binding's panic guard: always raises
+    /// `InternalError`. Shows that a panic never surfaces as anything else.
+    #[pyfunction]
+    #[allow(clippy::panic)] // the deliberate panic is the point
+    fn _panic_selftest() -> crate::errors::BindingResult<()> {
+        Ok(crate::errors::guarded(|| {
+            panic!("deliberate panic of _panic_selftest")
+        })?)
+    }
+
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         super::add_module_attributes(m)

@@ -282,3 +282,12 @@ def test_classes_are_final() -> None:
             type("Sub", (cls,), {})
     with pytest.raises(TypeError):
         ishare_jwt.Assertion()
+
+
+def test_a_panic_inside_the_binding_raises_internal_error() -> None:
+    from ishare_jwt import _native
+
+    with pytest.raises(ishare_jwt.InternalError) as caught:
+        _native._panic_selftest()
+    assert caught.value.kind == "internal"
+    assert "panic" in str(caught.value)

@@ -131,12 +131,14 @@ ishare_verifier *new_server_verifier(uint32_t leeway) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s VECTORS_DIR/ VECTORS_TXT\n", argv[0]);
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s VECTORS_DIR/ VECTORS_TXT [MORE_VECTORS_TXT...]\n", argv[0]);
         return 2;
     }
     vectors_dir = argv[1];
-    run_vector_tests(argv[2]);
+    for (int i = 2; i < argc; i++) {
+        run_vector_tests(argv[i]);
+    }
     run_sign_verify_tests();
     run_argument_tests();
     run_thread_tests();

@@ -123,7 +123,17 @@ static void test_getters_and_frees(void) {
     case_end();
 }
 
+/* A panic inside the library comes back as ISHARE_STATUS_INTERNAL, never
+ * unwinding into C. */
+static void test_panic_boundary(void) {
+    case_begin("a panic becomes ISHARE_STATUS_INTERNAL");
+    CHECK_STATUS(ishare_panic_selftest(), ISHARE_STATUS_INTERNAL);
+    CHECK(strstr(last_error_text(), "panic") != NULL);
+    case_end();
+}
+
 void run_argument_tests(void) {
+    test_panic_boundary();
     test_signer_from_pem();
     test_signer_outputs();
     test_verifier_new();

@@ -3,10 +3,12 @@
 
     python3 tests/c/vectors_to_text.py tests/vectors/vectors.json OUT.txt
 
-One record per vector, `key value` lines ended by a line `end`:
-name, token, audience, now, leeway, client_id (only when given), root (once
-per trusted root), expect (`valid` or an error kind). In values a backslash
-is written `\\`, a newline `\n` and a carriage return `\r`.
+A first line `count N`, then one record per case, `key value` lines ended
+by a line `end`: name, type (`token`: token, audience, now, leeway,
+client_id (only when given), root (once per trusted root); `signer`: key,
+chain, client_id; `anchor`: root), expect (`valid` or an error kind). In values a backslash
+is written `\\`, a newline `\n`, a carriage return `\r` and a NUL `\0`
+(a C string ends there, as it would for a caller passing such a token).
 """
 
 import json
@@ -14,17 +16,20 @@ import sys
 
 
 def escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return (text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+            .replace("\0", "\\0"))
 
 
 def main(source: str, target: str) -> None:
     with open(source, encoding="utf-8") as f:
-        vectors = json.load(f)["vectors"]
+        document = json.load(f)
     lines = []
-    for vector in vectors:
+    count = 0
+    for vector in document["vectors"]:
         verifier = vector["verifier"]
         expect = vector["expect"]
         lines.append(f"name {escape(vector['name'])}")
+        lines.append("type token")
         lines.append(f"token {escape(vector['token'])}")
         lines.append(f"audience {escape(verifier['audience'])}")
         lines.append(f"now {int(verifier['now'])}")
@@ -35,9 +40,20 @@ def main(source: str, target: str) -> None:
             lines.append(f"root {escape(root)}")
         lines.append(f"expect {expect if expect == 'valid' else expect['error']}")
         lines.append("end")
+        count += 1
+    # Hostile loader inputs (core/examples/hostile_cases.rs): a signer, or a trust anchor.
+    for case in document.get("signer_inputs", []):
+        lines += [f"name {escape(case['name'])}", "type signer", f"key {escape(case['key_pem'])}",
+                  f"chain {escape(case['chain_pem'])}", f"client_id {escape(case['client_id'])}",
+                  f"expect {case['expect']}", "end"]
+        count += 1
+    for case in document.get("trust_inputs", []):
+        lines += [f"name {escape(case['name'])}", "type anchor", f"root {escape(case['root'])}",
+                  f"expect {case['expect']}", "end"]
+        count += 1
     with open(target, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"{target}: {len(vectors)} vectors")
+        f.write(f"count {count}\n" + "\n".join(lines) + "\n")
+    print(f"{target}: {count} records")
 
 
 if __name__ == "__main__":

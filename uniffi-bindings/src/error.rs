@@ -1,7 +1,6 @@
 //! The binding's one error type, and the one place core errors and panics
 //! become it.
 
-use std::any::Any;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 
@@ -134,20 +133,17 @@ impl From<ishare_jwt::Error> for IshareJwtError {
 pub(crate) fn guard<T>(
     call: impl FnOnce() -> Result<T, IshareJwtError>,
 ) -> Result<T, IshareJwtError> {
-    panic::catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|payload| {
-        Err(IshareJwtError::Internal(format!(
-            "panic: {}",
-            panic_text(payload.as_ref())
-        )))
-    })
+    panic::catch_unwind(AssertUnwindSafe(call))
+        .unwrap_or_else(|payload| Err(ishare_jwt::Error::from_panic(payload.as_ref()).into()))
 }
 
-fn panic_text(payload: &(dyn Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)")
+/// Panics on purpose inside the binding's panic guard: always fails with
+/// `Internal`. Lets an app's test see that a panic never crosses into Kotlin
+/// or Swift. Has no other effect.
+#[allow(clippy::panic)] // the deliberate panic is the point
+#[uniffi::export]
+pub fn panic_selftest() -> Result<(), IshareJwtError> {
+    guard(|| panic!("deliberate panic of panic_selftest"))
 }
 
 #[cfg(test)]

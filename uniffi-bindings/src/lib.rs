@@ -18,7 +18,7 @@ mod signer;
 mod system;
 mod verifier;
 
-pub use error::IshareJwtError;
+pub use error::{IshareJwtError, panic_selftest};
 pub use signer::Signer;
 pub use verifier::{Assertion, Verifier};
 

@@ -8,6 +8,8 @@ from typing_extensions import TypeAlias
 
 __version__: Final[str]
 DEFAULT_SCOPE: Final[str]
+
+def _panic_selftest() -> None: ...
 #: Every error kind with its code, in code order (``Error::KINDS`` of the core).
 ERROR_KINDS: Final[tuple[tuple[int, str], ...]]
 

@@ -1,12 +1,14 @@
-// Kotlin tests of the UniFFI bindings: every shared vector, sign -> verify,
-// replay, error variants. Plain main() (no JUnit): run by scripts/test-kotlin
-// with the vectors directory and the converted vectors table as arguments.
+// Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
+// inputs, sign -> verify, replay, error variants, the panic guard. Plain main()
+// (no JUnit): run by scripts/test-kotlin with the vectors directory and the
+// converted vectors, hostile-token and hostile-loader tables as arguments.
 // The last line is "kotlin: N passed, M failed"; the exit code is 1 on failure.
 
 import ishare.jwt.Assertion
 import ishare.jwt.IshareJwtException
 import ishare.jwt.Signer
 import ishare.jwt.Verifier
+import ishare.jwt.panicSelftest
 import java.io.File
 import java.util.concurrent.Callable
 import java.util.concurrent.Executors
@@ -77,6 +79,26 @@ fun checkAssertion(a: Assertion, clientId: String, audience: String, issuedAt: L
     check(Regex("[0-9A-F]{64}").matches(a.leafSha256)) { "leafSha256 ${a.leafSha256}" }
 }
 
+/** One vector: a fresh verifier as it describes, one verification, its verdict. */
+fun runVector(v: Vector) {
+    val verifier = Verifier(v.audience, v.roots, v.leeway)
+    if (v.expect == "valid") {
+        val a = verifier.verify(v.token, v.now, v.clientId)
+        checkEq(v.audience, a.audience, "audience")
+        checkEq(30L, a.expiresAt - a.issuedAt, "lifetime")
+        check(a.jti.isNotEmpty()) { "empty jti" }
+        v.clientId?.let { checkEq(it, a.clientId, "clientId") }
+    } else {
+        try {
+            verifier.verify(v.token, v.now, v.clientId)
+            throw AssertionError("accepted; expected ${v.expect}")
+        } catch (e: IshareJwtException) {
+            checkEq(v.expect, kindOf(e), "error kind (${e.message?.take(200)})")
+        }
+    }
+    verifier.close()
+}
+
 fun main(args: Array<String>) {
     val dir = File(args[0])
     val vectors = File(args[1]).readLines().filter { it.isNotEmpty() }.map(::Vector)
@@ -89,24 +111,30 @@ fun main(args: Array<String>) {
 
     // Every shared vector, each with a fresh verifier (no replay state).
     test("vectors present") { check(vectors.size >= 50) { "only ${vectors.size} vectors" } }
-    for (v in vectors) {
-        test("vector ${v.name}") {
-            val verifier = Verifier(v.audience, v.roots, v.leeway)
-            if (v.expect == "valid") {
-                val a = verifier.verify(v.token, v.now, v.clientId)
-                checkEq(v.audience, a.audience, "audience")
-                checkEq(30L, a.expiresAt - a.issuedAt, "lifetime")
-                check(a.jti.isNotEmpty()) { "empty jti" }
-                v.clientId?.let { checkEq(it, a.clientId, "clientId") }
-            } else {
-                try {
-                    verifier.verify(v.token, v.now, v.clientId)
-                    throw AssertionError("accepted; expected ${v.expect}")
-                } catch (e: IshareJwtException) {
-                    checkEq(v.expect, kindOf(e), "error kind (${e.message})")
+    for (v in vectors) test("vector ${v.name}") { runVector(v) }
+
+    // The hostile inputs every language's suite runs (core/examples/hostile_cases.rs).
+    val hostile = File(args[2]).readLines().filter { it.isNotEmpty() }.map(::Vector)
+    test("hostile cases present") { check(hostile.size >= 10) { "only ${hostile.size} hostile cases" } }
+    for (v in hostile) test("hostile ${v.name}") { runVector(v) }
+    val loading = File(args[3]).readLines().filter { it.isNotEmpty() }.map { it.split("\t") }
+    test("hostile loader inputs present") { check(loading.size >= 5) { "only ${loading.size}" } }
+    for (f in loading) {
+        test("hostile ${f[1]}") {
+            val unescape = { s: String -> s.replace("\\n", "\n") }
+            try {
+                when (f[0]) {
+                    "signer" -> Signer.fromPem(unescape(f[4]), unescape(f[5]), f[3]).close()
+                    else -> Verifier(SERVER, listOf(unescape(f[3])), 0u).close()
                 }
+                throw AssertionError("accepted; expected ${f[2]}")
+            } catch (e: IshareJwtException) {
+                checkEq(f[2], kindOf(e), "error kind (${e.message?.take(200)})")
             }
         }
+    }
+    test("a panic inside the binding becomes Internal") {
+        expectError<IshareJwtException.Internal> { panicSelftest() }
     }
 
     test("sign then verify (EORI)") {
