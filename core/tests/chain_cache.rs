@@ -5,32 +5,15 @@
 
 mod common;
 
-use common::{CLIENT, NOW, SERVER, pki_text, rng};
-use ishare_jwt::{ChainCache, ReplayCache, Signer, TrustAnchor, Verifier, VerifierCaches};
+use common::{CLIENT, NOW, SERVER, own_signer, own_verifier, rng};
+use ishare_jwt::{ChainCache, ReplayCache, VerifierCaches};
 use std::cell::RefCell;
-
-fn signer(stem: &str, client: &str) -> Signer {
-    Signer::from_pem(
-        pki_text(&format!("{stem}.key.pem")),
-        &pki_text(&format!("{stem}.chain.pem")),
-        client,
-    )
-    .unwrap()
-}
-
-fn verifier() -> Verifier {
-    Verifier::new(
-        SERVER,
-        vec![TrustAnchor::parse(&common::own_root_sha256()).unwrap()],
-    )
-    .unwrap()
-}
 
 #[test]
 fn warm_verification_equals_cold_and_refuses_replays() {
     let caches = RefCell::new(VerifierCaches::default());
-    let signer = signer("client-eori", CLIENT);
-    let verifier = verifier();
+    let signer = own_signer("client-eori", CLIENT);
+    let verifier = own_verifier();
     let first = signer.client_assertion(&mut rng(), SERVER, NOW).unwrap();
     let cold = verifier.verify_shared(&first, NOW, None, &caches).unwrap();
     assert_eq!(caches.borrow().chains.len(), 1);
@@ -54,13 +37,13 @@ fn warm_verification_equals_cold_and_refuses_replays() {
 #[test]
 fn a_cached_chain_still_needs_a_valid_signature_and_party() {
     let caches = RefCell::new(VerifierCaches::default());
-    let verifier = verifier();
-    let token = signer("client-eori", CLIENT)
+    let verifier = own_verifier();
+    let token = own_signer("client-eori", CLIENT)
         .client_assertion(&mut rng(), SERVER, NOW)
         .unwrap();
     verifier.verify_shared(&token, NOW, None, &caches).unwrap();
     // Same x5c, signature of another token: refused although the chain is cached.
-    let other = signer("client-eori", CLIENT)
+    let other = own_signer("client-eori", CLIENT)
         .client_assertion(&mut rng(), SERVER, NOW + 1)
         .unwrap();
     let (head, _) = token.rsplit_once('.').unwrap();
@@ -80,8 +63,8 @@ fn cached_chains_honour_certificate_validity() {
     // The test PKI is valid until 2125-01-01T00:00:00Z.
     let after_expiry = 4_891_363_200 + 10; // 2125-01-01 + 10 s
     let caches = RefCell::new(VerifierCaches::default());
-    let verifier = verifier();
-    let signer = signer("client-eori", CLIENT);
+    let verifier = own_verifier();
+    let signer = own_signer("client-eori", CLIENT);
     let token = signer.client_assertion(&mut rng(), SERVER, NOW).unwrap();
     verifier.verify_shared(&token, NOW, None, &caches).unwrap();
     assert_eq!(caches.borrow().chains.len(), 1);
@@ -103,13 +86,13 @@ fn the_chain_cache_stays_within_its_capacity() {
         replay: Some(ReplayCache::new(100).unwrap()),
         chains: ChainCache::new(1).unwrap(),
     });
-    let verifier = verifier();
+    let verifier = own_verifier();
     for (stem, client) in [
         ("client-eori", CLIENT),
         ("client-3072", "EU.EORI.NL000000103"),
         ("client-eori", CLIENT),
     ] {
-        let token = signer(stem, client)
+        let token = own_signer(stem, client)
             .client_assertion(&mut rng(), SERVER, NOW)
             .unwrap();
         verifier.verify_shared(&token, NOW, None, &caches).unwrap();

@@ -167,20 +167,13 @@ fn verifier_refuses_bad_configuration() {
 }
 
 fn token(jti: &str, iat: i64) -> String {
-    Signer::from_pem(client_key(), &client_chain(), CLIENT)
-        .unwrap()
+    common::own_signer("client-eori", CLIENT)
         .client_assertion_with_jti(&mut rng(), SERVER, iat, jti)
         .unwrap()
 }
 
 fn verifier() -> Verifier {
-    Verifier::new(
-        SERVER,
-        vec![TrustAnchor::parse(&common::own_root_sha256()).unwrap()],
-    )
-    .unwrap()
-    .with_leeway(5)
-    .unwrap()
+    common::own_verifier().with_leeway(5).unwrap()
 }
 
 #[test]

@@ -5,24 +5,11 @@
 mod common;
 
 use base64ct::Encoding as _;
-use common::{CLIENT, NOW, SERVER, pki_file, pki_text, rng};
+use common::{CLIENT, NOW, SERVER, own_signer, pki_file, pki_text, rng};
 use ishare_jwt::{Profile, Signer, TrustAnchor, Verifier};
 
 fn verifier() -> Verifier {
-    Verifier::new(
-        SERVER,
-        vec![TrustAnchor::parse(&common::own_root_sha256()).unwrap()],
-    )
-    .unwrap()
-}
-
-fn signer(stem: &str, client: &str) -> Signer {
-    Signer::from_pem(
-        pki_text(&format!("{stem}.key.pem")),
-        &pki_text(&format!("{stem}.chain.pem")),
-        client,
-    )
-    .unwrap()
+    common::own_verifier()
 }
 
 #[test]
@@ -61,7 +48,7 @@ fn every_key_size_and_encoding_round_trips() {
 
 #[test]
 fn did_party_round_trips_against_a_did_audience() {
-    let signer = signer("client-did", "did:ishare:EU.NL.NTRNL-90000101");
+    let signer = own_signer("client-did", "did:ishare:EU.NL.NTRNL-90000101");
     let audience = "did:ishare:EU.NL.NTRNL-90000100";
     let token = signer.client_assertion(&mut rng(), audience, NOW).unwrap();
     let verifier = Verifier::new(
@@ -79,7 +66,7 @@ fn did_party_round_trips_against_a_did_audience() {
 
 #[test]
 fn produced_token_has_exactly_the_ishare_shape() {
-    let token = signer("client-eori", CLIENT)
+    let token = own_signer("client-eori", CLIENT)
         .client_assertion_with_jti(&mut rng(), SERVER, NOW, "jti-1")
         .unwrap();
     let parts: Vec<&str> = token.split('.').collect();
@@ -100,7 +87,7 @@ fn produced_token_has_exactly_the_ishare_shape() {
 
 #[test]
 fn fresh_jti_is_a_uuid_v4_each_time() {
-    let signer = signer("client-eori", CLIENT);
+    let signer = own_signer("client-eori", CLIENT);
     let jtis: Vec<String> = (0..3)
         .map(|_| {
             let token = signer.client_assertion(&mut rng(), SERVER, NOW).unwrap();
@@ -123,7 +110,7 @@ fn fresh_jti_is_a_uuid_v4_each_time() {
 #[test]
 fn oauth_profile_round_trips_and_is_not_an_ishare_token() {
     let issuer = "https://as.example.com";
-    let signer = signer("client-eori", CLIENT)
+    let signer = own_signer("client-eori", CLIENT)
         .with_profile(Profile::oauth(60).unwrap())
         .unwrap();
     let token = signer.client_assertion(&mut rng(), issuer, NOW).unwrap();
@@ -185,7 +172,7 @@ fn our_tokens_verify_with_openssl_dgst() {
     {
         panic!("openssl is needed for this test (apt-get install openssl)");
     }
-    let token = signer("client-eori", CLIENT)
+    let token = own_signer("client-eori", CLIENT)
         .client_assertion(&mut rng(), SERVER, NOW)
         .unwrap();
     let (input, signature) = token.rsplit_once('.').unwrap();

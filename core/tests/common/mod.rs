@@ -106,3 +106,22 @@ pub fn verdict_with(
         ))
     }
 }
+
+/// A signer from the repository PKI: `stem` of `testdata/pki/<stem>.key.pem`.
+pub fn own_signer(stem: &str, client: &str) -> ishare_jwt::Signer {
+    ishare_jwt::Signer::from_pem(
+        pki_text(&format!("{stem}.key.pem")),
+        &pki_text(&format!("{stem}.chain.pem")),
+        client,
+    )
+    .unwrap()
+}
+
+/// A verifier for the demo server trusting the repository PKI's root.
+pub fn own_verifier() -> Verifier {
+    Verifier::new(
+        SERVER,
+        vec![TrustAnchor::parse(&own_root_sha256()).unwrap()],
+    )
+    .unwrap()
+}
