@@ -108,6 +108,36 @@ pub fn python(python: &str) -> Result<[f64; 4], String> {
     ])
 }
 
+/// Our Rust rows measured by `bench` (this harness built with another
+/// backend) run with `--rust-only`: (name, µs, allocations, bytes) per row.
+pub fn rust_only(
+    bench: &str,
+    seconds: f64,
+    label: &str,
+) -> Result<Vec<(String, f64, f64, f64)>, String> {
+    let output = Command::new(bench)
+        .args(["--rust-only", "--label", label, "--seconds"])
+        .arg(seconds.to_string())
+        .output()
+        .map_err(|e| format!("{bench}: {e}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let number = |i: usize| -> Result<f64, String> {
+                fields
+                    .get(i)
+                    .and_then(|f| f.parse().ok())
+                    .ok_or_else(|| format!("unexpected line from {bench}: {line}"))
+            };
+            Ok((fields[0].to_string(), number(1)?, number(2)?, number(3)?))
+        })
+        .collect()
+}
+
 /// A one-shot `ishare-jwt assertion`: (median wall time in ms, peak RSS in KiB).
 pub fn cli_one_shot(cli: &str, runs: usize) -> Result<(f64, u64), String> {
     let args = [

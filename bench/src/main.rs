@@ -1,8 +1,11 @@
 //! `ishare-jwt-bench`: every benchmark of the project in one run, printed as
 //! a table with each of ours beside its reference, measured in the same run.
 //!
-//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--seconds S] [--write FILE]`
-//! (`scripts/bench` passes all of them).
+//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--aws-lc-bench PATH] [--seconds S] [--write FILE]`
+//! (`scripts/bench` passes all of them). `--aws-lc-bench` names this
+//! harness built with `--features aws-lc`, which is run as
+//! `PATH --rust-only --label aws-lc`: only our Rust rows, printed one per
+//! line, tab-separated, for the calling run to add to its table.
 // A measuring harness, not library code: a failed set-up aborts the run.
 #![allow(
     clippy::unwrap_used,
@@ -26,8 +29,11 @@ struct Options {
     python: Option<String>,
     c_bench: Option<String>,
     cli: Option<String>,
+    aws_lc_bench: Option<String>,
     seconds: f64,
     write: Option<String>,
+    rust_only: bool,
+    label: String,
 }
 
 fn options() -> Options {
@@ -35,15 +41,29 @@ fn options() -> Options {
         python: None,
         c_bench: None,
         cli: None,
+        aws_lc_bench: None,
         seconds: 2.0,
         write: None,
+        rust_only: false,
+        label: if cfg!(feature = "aws-lc") {
+            "aws-lc"
+        } else {
+            "rsa"
+        }
+        .into(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--rust-only" {
+            options.rust_only = true;
+            continue;
+        }
         let value = args.next();
         match (arg.as_str(), value) {
             ("--python", Some(v)) => options.python = Some(v),
             ("--cli", Some(v)) => options.cli = Some(v),
+            ("--aws-lc-bench", Some(v)) => options.aws_lc_bench = Some(v),
+            ("--label", Some(v)) => options.label = v,
             ("--c-bench", Some(v)) => options.c_bench = Some(v),
             ("--seconds", Some(v)) => options.seconds = v.parse().unwrap_or(2.0),
             ("--write", Some(v)) => options.write = Some(v),
@@ -81,8 +101,20 @@ fn main() {
     let mut notes: Vec<String> = Vec::new();
     let seconds = options.seconds;
 
+    if options.rust_only {
+        for (name, m) in rust_cases::run(seconds, false) {
+            let name = name.replace("(Rust)", &format!("(Rust, {})", options.label));
+            println!("{name}\t{}\t{}\t{}", m.micros, m.allocations, m.bytes);
+        }
+        return;
+    }
+
     eprintln!("measuring Rust …");
-    let rust = rust_cases::run(seconds);
+    let rust = rust_cases::run(seconds, true);
+    let aws_lc = options.aws_lc_bench.as_deref().map(|bench| {
+        eprintln!("measuring Rust with the aws-lc backend …");
+        external::rust_only(bench, seconds, "aws-lc")
+    });
     let get = |name: &str| {
         rust.iter()
             .find(|(n, _)| n.starts_with(name))
@@ -154,8 +186,10 @@ fn main() {
         None => notes.push("C ABI not measured (no --c-bench)".into()),
     }
 
+    let mut pyjwt_sign_reference = None;
     match options.python.as_deref().map(external::python) {
         Some(Ok([ours_sign, ours_verify, pyjwt_sign, pyjwt_verify])) => {
+            pyjwt_sign_reference = Some(pyjwt_sign);
             rows.push(Row {
                 name: "ours: sign an assertion (Python wheel)".into(),
                 micros: ours_sign,
@@ -190,6 +224,34 @@ fn main() {
         None => notes.push("Python not measured (no --python)".into()),
     }
 
+    match aws_lc {
+        Some(Ok(measured)) => {
+            for (name, micros, allocations, bytes) in measured {
+                let versus = if name.starts_with("ours: sign") {
+                    pyjwt_sign_reference.map_or("no PyJWT reference".into(), |p| {
+                        ratio(micros, p, Some(1.5), "PyJWT sign")
+                    })
+                } else {
+                    let warm = name.starts_with("ours: full verify, warm");
+                    openssl.map_or("no openssl reference".into(), |(_, v)| {
+                        ratio(micros, v, warm.then_some(2.0), "openssl verify")
+                    })
+                };
+                rows.push(Row {
+                    name,
+                    micros,
+                    per_op: format!("{allocations:.0} allocs, {bytes:.0} B"),
+                    versus,
+                });
+            }
+            notes.push(
+                "aws-lc rows: the core built with `--features aws-lc` (AWS-LC does the RSA work); their allocations count the Rust heap only, not AWS-LC's own".into(),
+            );
+        }
+        Some(Err(e)) => notes.push(format!("aws-lc backend not measured: {e}")),
+        None => notes.push("aws-lc backend not measured (no --aws-lc-bench)".into()),
+    }
+
     let mut memory = Vec::new();
     if let Some(cli) = options.cli.as_deref() {
         eprintln!("measuring the CLI …");
@@ -216,7 +278,6 @@ fn main() {
         "live heap over {rounds} verifications with replay and chain caches at capacity: {before} B after warm-up, {after} B after ({:+} B)",
         after as i64 - before as i64
     ));
-    notes.push("aws-lc backend: not implemented yet (the rsa crate is the only backend)".into());
 
     let mut out = String::new();
     let _ = writeln!(

@@ -5,13 +5,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
-use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
-use spki::DecodePublicKey;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::BasicConstraints;
 use x509_cert::ext::pkix::name::DirectoryString;
 
+use crate::backend::VerifyingKey;
 use crate::error::{Error, Result};
 use crate::jose::Algorithm;
 use crate::limits::{self, MAX_CERTIFICATE_BYTES, MAX_RSA_BITS, MIN_RSA_BITS};
@@ -31,7 +30,7 @@ pub(crate) struct ChainCertificate {
     pub der: Vec<u8>,
     pub certificate: Certificate,
     pub sha256: [u8; 32],
-    pub public_key: RsaPublicKey,
+    pub public_key: VerifyingKey,
 }
 
 impl ChainCertificate {
@@ -96,11 +95,7 @@ impl ChainCertificate {
         let Some(signature) = self.certificate.signature().as_bytes() else {
             return false;
         };
-        let digest = algorithm.digest(&[&tbs_der]);
-        issuer
-            .public_key
-            .verify(algorithm.padding(), &digest, signature)
-            .is_ok()
+        issuer.public_key.verify(algorithm, &tbs_der, signature)
     }
 
     /// Whether the subject names `party`: `serialNumber` = the EORI, or
@@ -135,7 +130,7 @@ pub(crate) fn names_party(names: &[String], party: &PartyId) -> bool {
 
 /// The certificate's RSA public key, refusing other key types and sizes
 /// outside [`MIN_RSA_BITS`]..=[`MAX_RSA_BITS`].
-fn rsa_public_key(certificate: &Certificate, which: &str) -> Result<RsaPublicKey> {
+fn rsa_public_key(certificate: &Certificate, which: &str) -> Result<VerifyingKey> {
     let spki = certificate.tbs_certificate().subject_public_key_info();
     let bits = spki
         .subject_public_key
@@ -155,10 +150,9 @@ fn rsa_public_key(certificate: &Certificate, which: &str) -> Result<RsaPublicKey
     let spki_der = spki
         .to_der()
         .map_err(|e| Error::InvalidCertificate(alloc::format!("{which}: {e}")))?;
-    let key = RsaPublicKey::from_public_key_der(&spki_der).map_err(|e| {
+    VerifyingKey::from_spki_der(&spki_der).map_err(|e| {
         Error::InvalidCertificate(alloc::format!("{which} has an unusable RSA key: {e}"))
-    })?;
-    Ok(key)
+    })
 }
 
 /// Bit length of a big-endian unsigned integer.

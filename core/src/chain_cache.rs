@@ -11,9 +11,9 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
 
+use crate::backend::VerifyingKey;
 use crate::error::{Error, Result};
 use crate::jose::Algorithm;
 use crate::replay::ReplayCache;
@@ -26,7 +26,7 @@ pub const MAX_CHAIN_CACHE_CAPACITY: usize = 1_000_000;
 /// What verification needs again of a chain that led to a trust anchor.
 pub(crate) struct TrustedChain {
     pub algorithm: Algorithm,
-    pub leaf_key: RsaPublicKey,
+    pub leaf_key: VerifyingKey,
     pub leaf_party_names: Vec<String>,
     pub leaf_sha256_hex: String,
     pub chain_der: Vec<Vec<u8>>,

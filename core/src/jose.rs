@@ -4,7 +4,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::error::{Error, Result, quote};
 use crate::json;
@@ -41,31 +40,6 @@ impl Algorithm {
             Algorithm::RS512 => "RS512",
         }
     }
-
-    /// Hashes `parts` (concatenated) with this algorithm's digest.
-    pub(crate) fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
-            let mut hasher = D::new();
-            for part in parts {
-                hasher.update(part);
-            }
-            hasher.finalize().to_vec()
-        }
-        match self {
-            Algorithm::RS256 => run::<Sha256>(parts),
-            Algorithm::RS384 => run::<Sha384>(parts),
-            Algorithm::RS512 => run::<Sha512>(parts),
-        }
-    }
-
-    /// The PKCS#1 v1.5 signature scheme for this algorithm.
-    pub(crate) fn padding(self) -> rsa::Pkcs1v15Sign {
-        match self {
-            Algorithm::RS256 => rsa::Pkcs1v15Sign::new::<Sha256>(),
-            Algorithm::RS384 => rsa::Pkcs1v15Sign::new::<Sha384>(),
-            Algorithm::RS512 => rsa::Pkcs1v15Sign::new::<Sha512>(),
-        }
-    }
 }
 
 /// The three base64url parts of a compact JWS.
@@ -73,6 +47,8 @@ pub(crate) struct CompactParts<'a> {
     pub header: &'a str,
     pub claims: &'a str,
     pub signature: &'a str,
+    /// What the signature covers: `header.claims`.
+    pub signing_input: &'a str,
 }
 
 impl<'a> CompactParts<'a> {
@@ -84,9 +60,13 @@ impl<'a> CompactParts<'a> {
             limits::MAX_TOKEN_BYTES,
         )?;
         let mut parts = token.split('.');
-        let (Some(header), Some(claims), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(header), Some(claims), Some(signature), None, Some((signing_input, _))) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            token.rsplit_once('.'),
+        ) else {
             let count = token.split('.').count();
             return Err(Error::Malformed(alloc::format!(
                 "a compact JWS has 3 dot-separated parts, found {count}"
@@ -96,12 +76,8 @@ impl<'a> CompactParts<'a> {
             header,
             claims,
             signature,
+            signing_input,
         })
-    }
-
-    /// The bytes the signature covers: `header.claims`.
-    pub(crate) fn signing_input_parts(&self) -> [&'a [u8]; 3] {
-        [self.header.as_bytes(), b".", self.claims.as_bytes()]
     }
 }
 

@@ -23,6 +23,7 @@
 
 extern crate alloc;
 
+mod backend;
 mod certificate;
 mod chain;
 mod chain_cache;

@@ -5,16 +5,14 @@ use alloc::vec::Vec;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use der::Encode;
 use rand_core::CryptoRng;
-use rsa::RsaPrivateKey;
-use rsa::traits::PublicKeyParts;
-use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
+use crate::backend::{SigningKey, SigningPrefix};
 use crate::certificate::ChainCertificate;
 use crate::claims::SentClaims;
 use crate::error::{Error, Result, quote};
 use crate::form::{DEFAULT_SCOPE, token_request_form};
-use crate::jose::{self, Algorithm};
+use crate::jose;
 use crate::limits::{
     self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES,
 };
@@ -25,10 +23,12 @@ use crate::uuid;
 /// Signs client assertions for one party: its key, its certificate chain,
 /// its party id. Load it once; sign per request.
 ///
-/// The header (`alg` RS256, `typ`, `x5c`) is encoded once, here, and the
-/// SHA-256 state over it is kept, so each assertion hashes only its claims.
-/// The private key is zeroized when the signer is dropped, and signing is
-/// blinded with the RNG passed in (see the README on RUSTSEC-2023-0071).
+/// The header (`alg` RS256, `typ`, `x5c`) is encoded once, here, and (with
+/// the default `rsa` backend) the SHA-256 state over it is kept, so each
+/// assertion hashes only its claims. The private key is zeroized when the
+/// signer is dropped, and signing is blinded: by the `rsa` crate with the
+/// RNG passed in (see the README on RUSTSEC-2023-0071), or, with the `aws-lc`
+/// feature, by AWS-LC with its own randomness.
 ///
 /// ```
 /// use ishare_jwt::{Signer, TrustAnchor, Verifier};
@@ -49,13 +49,14 @@ use crate::uuid;
 /// # Ok::<(), ishare_jwt::Error>(())
 /// ```
 pub struct Signer {
-    key: RsaPrivateKey,
+    key: SigningKey,
     client_id: PartyId,
     profile: Profile,
     chain: Vec<ChainCertificate>,
     header: String,
-    /// SHA-256 over `header.` — the constant prefix of every signing input.
-    header_hash: Sha256,
+    /// `header.` — the constant prefix of every signing input — as the
+    /// backend keeps it (the `rsa` backend: the SHA-256 state over it).
+    prefix: SigningPrefix,
 }
 
 impl Signer {
@@ -88,26 +89,27 @@ impl Signer {
                 ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}"))
             })
             .collect::<Result<Vec<_>>>()?;
+        let key = SigningKey::new(key)?;
         check_chain_for_signing(&chain, &key, &client_id)?;
         let profile = Profile::ISHARE;
-        let (header, header_hash) = encode_header(&profile, &chain)?;
+        let (header, prefix) = encode_header(&profile, &chain)?;
         Ok(Signer {
             key,
             client_id,
             profile,
             chain,
             header,
-            header_hash,
+            prefix,
         })
     }
 
     /// The same signer making tokens of another profile (e.g. the generic
     /// OAuth client assertion).
     pub fn with_profile(mut self, profile: Profile) -> Result<Signer> {
-        let (header, header_hash) = encode_header(&profile, &self.chain)?;
+        let (header, prefix) = encode_header(&profile, &self.chain)?;
         self.profile = profile;
         self.header = header;
-        self.header_hash = header_hash;
+        self.prefix = prefix;
         Ok(self)
     }
 
@@ -235,18 +237,13 @@ impl Signer {
     }
 
     fn sign_claims<R: CryptoRng + ?Sized>(&self, rng: &mut R, claims: &str) -> Result<String> {
-        let mut hash = self.header_hash.clone();
-        hash.update(claims.as_bytes());
-        let digest = hash.finalize();
-        let signature = self
-            .key
-            .sign_with_rng(rng, Algorithm::RS256.padding(), &digest)
-            .map_err(|e| Error::Internal(alloc::format!("RSA signing failed: {e}")))?;
-        let signature_len = Base64UrlUnpadded::encoded_len(&signature);
+        // Unpadded base64url of the signature.
+        let signature_len = (self.key.signature_len() * 4).div_ceil(3);
         let mut token = String::with_capacity(self.header.len() + claims.len() + signature_len + 2);
         token.push_str(&self.header);
         token.push('.');
         token.push_str(claims);
+        let signature = self.key.sign_rs256(rng, &self.prefix, token.as_bytes())?;
         token.push('.');
         token.push_str(&Base64UrlUnpadded::encode_string(&signature));
         Ok(token)
@@ -264,13 +261,11 @@ impl core::fmt::Debug for Signer {
     }
 }
 
-fn encode_header(profile: &Profile, chain: &[ChainCertificate]) -> Result<(String, Sha256)> {
+fn encode_header(profile: &Profile, chain: &[ChainCertificate]) -> Result<(String, SigningPrefix)> {
     let ders: Vec<Vec<u8>> = chain.iter().map(|c| c.der.clone()).collect();
     let header = jose::encode_header(profile, &ders)?;
-    let mut hash = Sha256::new();
-    hash.update(header.as_bytes());
-    hash.update(b".");
-    Ok((header, hash))
+    let prefix = SigningPrefix::new(&header);
+    Ok((header, prefix))
 }
 
 /// Parses a PEM chain (leaf first) into DER certificates.
@@ -298,13 +293,13 @@ pub(crate) fn load_pem_chain(chain_pem: &str) -> Result<Vec<Vec<u8>>> {
 /// leaf that does not name the client, a chain out of order.
 fn check_chain_for_signing(
     chain: &[ChainCertificate],
-    key: &RsaPrivateKey,
+    key: &SigningKey,
     client_id: &PartyId,
 ) -> Result<()> {
     let leaf = chain
         .first()
         .ok_or_else(|| Error::InvalidCertificate("the certificate chain is empty".into()))?;
-    if leaf.public_key.n() != key.n() || leaf.public_key.e() != key.e() {
+    if !key.matches(&leaf.public_key) {
         return Err(Error::KeyMismatch);
     }
     if !leaf.names_party(client_id) {

@@ -3,8 +3,8 @@
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use rsa::RsaPublicKey;
 
+use crate::backend::VerifyingKey;
 use crate::certificate::{ChainCertificate, names_party};
 use crate::chain::verify_path;
 use crate::chain_cache::{SharedCaches, TrustedChain, header_key};
@@ -279,16 +279,17 @@ impl Verifier {
 fn verify_signature(
     parts: &CompactParts<'_>,
     algorithm: Algorithm,
-    leaf_key: &RsaPublicKey,
+    leaf_key: &VerifyingKey,
 ) -> Result<()> {
     // A signature part that does not even decode (too long, truncated,
     // not base64url) is a signature that does not verify.
     let signature = jose::decode_part("signature", parts.signature, MAX_RSA_BITS / 8)
         .map_err(|_| Error::Signature)?;
-    let digest = algorithm.digest(&parts.signing_input_parts());
-    leaf_key
-        .verify(algorithm.padding(), &digest, &signature)
-        .map_err(|_| Error::Signature)
+    if leaf_key.verify(algorithm, parts.signing_input.as_bytes(), &signature) {
+        Ok(())
+    } else {
+        Err(Error::Signature)
+    }
 }
 
 /// The verified assertion, once the leaf is known to name the `iss` party.

@@ -1,0 +1,112 @@
+//! The default backend: the `rsa` crate (constant-time `crypto-bigint`
+//! arithmetic, private operations blinded with the caller's RNG).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use rand_core::CryptoRng;
+use rsa::traits::PublicKeyParts;
+use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use spki::DecodePublicKey;
+
+use crate::error::{Error, Result};
+use crate::jose::Algorithm;
+
+/// A private key ready to sign. Zeroized on drop (by the `rsa` crate).
+pub(crate) struct SigningKey {
+    key: RsaPrivateKey,
+}
+
+// The zeroize-on-drop promise, checked by the compiler.
+const _: () = {
+    const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    zeroized_on_drop::<RsaPrivateKey>()
+};
+
+/// The constant start `header.` of every signing input of one signer: here
+/// the SHA-256 state over it, so a signature hashes only what follows.
+#[derive(Clone)]
+pub(crate) struct SigningPrefix {
+    len: usize,
+    sha256: Sha256,
+}
+
+impl SigningPrefix {
+    /// The prefix `header.` of every signing input made with `header`.
+    pub(crate) fn new(header: &str) -> SigningPrefix {
+        let mut sha256 = Sha256::new();
+        sha256.update(header.as_bytes());
+        sha256.update(b".");
+        SigningPrefix {
+            len: header.len() + 1,
+            sha256,
+        }
+    }
+}
+
+impl SigningKey {
+    pub(crate) fn new(key: RsaPrivateKey) -> Result<SigningKey> {
+        Ok(SigningKey { key })
+    }
+
+    /// The length of its signatures in bytes.
+    pub(crate) fn signature_len(&self) -> usize {
+        self.key.size()
+    }
+
+    /// Whether `public` is this key's public half.
+    pub(crate) fn matches(&self, public: &VerifyingKey) -> bool {
+        public.key.n() == self.key.n() && public.key.e() == self.key.e()
+    }
+
+    /// The RS256 signature over `signing_input`, which must start with the
+    /// bytes `prefix` was made from (only the rest is hashed here).
+    pub(crate) fn sign_rs256<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        prefix: &SigningPrefix,
+        signing_input: &[u8],
+    ) -> Result<Vec<u8>> {
+        let rest = signing_input
+            .get(prefix.len..)
+            .ok_or_else(|| Error::Internal("signing input shorter than its header".into()))?;
+        let mut hash = prefix.sha256.clone();
+        hash.update(rest);
+        let digest = hash.finalize();
+        self.key
+            .sign_with_rng(rng, Pkcs1v15Sign::new::<Sha256>(), &digest)
+            .map_err(|e| Error::Internal(alloc::format!("RSA signing failed: {e}")))
+    }
+}
+
+/// A certificate's public key, ready to verify.
+#[derive(Clone)]
+pub(crate) struct VerifyingKey {
+    key: RsaPublicKey,
+}
+
+impl VerifyingKey {
+    /// From `SubjectPublicKeyInfo` DER; the error says why it is unusable.
+    pub(crate) fn from_spki_der(spki_der: &[u8]) -> core::result::Result<VerifyingKey, String> {
+        RsaPublicKey::from_public_key_der(spki_der)
+            .map(|key| VerifyingKey { key })
+            .map_err(|e| alloc::format!("{e}"))
+    }
+
+    /// Whether `signature` is this key's `algorithm` signature over `message`.
+    pub(crate) fn verify(&self, algorithm: Algorithm, message: &[u8], signature: &[u8]) -> bool {
+        fn check<D: Digest + const_oid::AssociatedOid>(
+            key: &RsaPublicKey,
+            message: &[u8],
+            signature: &[u8],
+        ) -> bool {
+            key.verify(Pkcs1v15Sign::new::<D>(), &D::digest(message), signature)
+                .is_ok()
+        }
+        match algorithm {
+            Algorithm::RS256 => check::<Sha256>(&self.key, message, signature),
+            Algorithm::RS384 => check::<Sha384>(&self.key, message, signature),
+            Algorithm::RS512 => check::<Sha512>(&self.key, message, signature),
+        }
+    }
+}
