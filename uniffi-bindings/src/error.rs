@@ -183,11 +183,18 @@ mod tests {
     #[test]
     fn a_panic_becomes_internal() {
         let result: Result<(), _> = guard(|| panic!("boom"));
-        assert_eq!(result, Err(IshareJwtError::Internal("panic: boom".into())));
+        assert_eq!(
+            result,
+            Err(IshareJwtError::Internal(
+                "internal error: panic caught at the language boundary: boom".into()
+            ))
+        );
         let result: Result<(), _> = guard(|| panic!("{}", String::from("formatted")));
         assert_eq!(
             result,
-            Err(IshareJwtError::Internal("panic: formatted".into()))
+            Err(IshareJwtError::Internal(
+                "internal error: panic caught at the language boundary: formatted".into()
+            ))
         );
     }
 }
