@@ -64,23 +64,30 @@ fn assertion(extra: &[&str]) -> String {
     stdout(&run(&args, None))
 }
 
+/// `ishare-jwt verify --audience SERVER <trust_flag> <root> --now <now> <extra…>`.
+fn verify(trust_flag: &str, root: &str, now: &str, extra: &[&str], stdin: Option<&str>) -> Output {
+    let mut args = vec![
+        "verify",
+        "--audience",
+        SERVER,
+        trust_flag,
+        root,
+        "--now",
+        now,
+    ];
+    args.extend_from_slice(extra);
+    run(&args, stdin)
+}
+
 #[test]
 fn assertion_then_verify_prints_the_claims_as_json() {
     let token = assertion(&["--jti", "cli-1"]);
     let root = root_sha256();
-    let output = run(
-        &[
-            "verify",
-            "--audience",
-            SERVER,
-            "--trust-sha256",
-            &root,
-            "--now",
-            NOW,
-            "--client",
-            CLIENT,
-            &token,
-        ],
+    let output = verify(
+        "--trust-sha256",
+        &root,
+        NOW,
+        &["--client", CLIENT, &token],
         None,
     );
     let claims: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
@@ -93,18 +100,15 @@ fn assertion_then_verify_prints_the_claims_as_json() {
 fn verify_reads_stdin_and_accepts_a_pem_root() {
     let token = assertion(&[]);
     let root = pki("root-ca.pem");
-    let output = run(
-        &[
-            "verify",
-            "--audience",
-            SERVER,
-            "--trust",
-            &root,
-            "--now",
-            NOW,
-            "-",
-        ],
-        Some(&format!("{token}\n")),
+    let output = verify(
+        "--trust",
+        &root,
+        NOW,
+        &["-"],
+        Some(&format!(
+            "{token}
+"
+        )),
     );
     assert!(stdout(&output).contains(CLIENT));
 }
@@ -113,19 +117,7 @@ fn verify_reads_stdin_and_accepts_a_pem_root() {
 fn a_refused_token_prints_kind_and_detail_and_exits_1() {
     let token = assertion(&[]);
     let root = root_sha256();
-    let output = run(
-        &[
-            "verify",
-            "--audience",
-            SERVER,
-            "--trust-sha256",
-            &root,
-            "--now",
-            "1798761630",
-            &token,
-        ],
-        None,
-    );
+    let output = verify("--trust-sha256", &root, "1798761630", &[&token], None);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.starts_with("error: expired: "), "{stderr}");

@@ -36,7 +36,13 @@ def private_key() -> RSAPrivateKey:
 
 
 def pyjwt_token(
-    now: int, *, algorithm: str = "RS256", typ: str = "JWT", **extra_claims: Any
+    now: int,
+    *,
+    algorithm: str = "RS256",
+    typ: str = "JWT",
+    key: Any = None,
+    extra_headers: dict[str, Any] | None = None,
+    **extra_claims: Any,
 ) -> str:
     claims: dict[str, Any] = {
         "iss": CLIENT_ID,
@@ -48,8 +54,8 @@ def pyjwt_token(
         "exp": now + 30,
         **extra_claims,
     }
-    headers = {"x5c": chain_x5c(), "typ": typ}
-    return jwt.encode(claims, private_key(), algorithm=algorithm, headers=headers)
+    headers = {"x5c": chain_x5c(), "typ": typ, **(extra_headers or {})}
+    return jwt.encode(claims, key or private_key(), algorithm=algorithm, headers=headers)
 
 
 def test_our_token_verifies_in_pyjwt(signer: ishare_jwt.Signer) -> None:
@@ -95,18 +101,7 @@ def test_pyjwt_token_with_system_clock(verifier: ishare_jwt.Verifier) -> None:
 
 
 def test_pyjwt_token_with_harmless_extras(verifier: ishare_jwt.Verifier) -> None:
-    claims = {
-        "iss": CLIENT_ID,
-        "sub": CLIENT_ID,
-        "aud": SERVER_ID,
-        "jti": "x",
-        "iat": T0,
-        "exp": T0 + 30,
-        "extra": [1, 2],
-    }
-    token = jwt.encode(
-        claims, private_key(), algorithm="RS256", headers={"x5c": chain_x5c(), "kid": "k1"}
-    )
+    token = pyjwt_token(T0, extra=[1, 2], extra_headers={"kid": "k1"})
     verifier.verify(token, now=T0)
 
 
@@ -123,15 +118,7 @@ def test_pyjwt_token_signed_with_another_key(verifier: ishare_jwt.Verifier) -> N
     other = serialization.load_pem_private_key(
         vector_text("server-eori.key.pem").encode(), password=None
     )
-    claims = {
-        "iss": CLIENT_ID,
-        "sub": CLIENT_ID,
-        "aud": SERVER_ID,
-        "jti": "x",
-        "iat": T0,
-        "exp": T0 + 30,
-    }
-    token = jwt.encode(claims, other, algorithm="RS256", headers={"x5c": chain_x5c()})  # type: ignore[arg-type]
+    token = pyjwt_token(T0, key=other)
     with pytest.raises(ishare_jwt.SignatureError):
         verifier.verify(token, now=T0)
 
