@@ -122,7 +122,7 @@ pub fn growth(rounds: usize) -> (u64, u64) {
     let verifier = verifier();
     let caches = RefCell::new(VerifierCaches {
         // Full after the first pass: later passes are refused as replays.
-        replay: Some(ReplayCache::new(tokens.len()).expect("replay cache")),
+        replay: Some(ReplayCache::with_issuer_share(tokens.len(), 1.0).expect("replay cache")),
         // One slot for two clients: evicts whenever the client changes.
         chains: ChainCache::new(1).expect("chain cache"),
     });

@@ -127,8 +127,10 @@ pub enum Error {
     /// The replay cache is full of unexpired entries; the token is refused
     /// rather than forgetting one (fails closed).
     ReplayCacheFull {
-        /// The cache's capacity.
+        /// The cache's capacity, or the issuer's quota when `issuer` is set.
         capacity: usize,
+        /// The issuer whose share of the cache is full, if that was the limit.
+        issuer: Option<String>,
     },
     /// The private key could not be loaded (never quotes the key).
     InvalidKey(String),
@@ -369,9 +371,19 @@ impl fmt::Display for Error {
             Error::Replay { iss, jti } => {
                 write!(f, "replay: jti \"{jti}\" of \"{iss}\" was already accepted")
             }
-            Error::ReplayCacheFull { capacity } => write!(
+            Error::ReplayCacheFull {
+                capacity,
+                issuer: None,
+            } => write!(
                 f,
                 "replay cache full ({capacity} unexpired entries): token refused"
+            ),
+            Error::ReplayCacheFull {
+                capacity,
+                issuer: Some(issuer),
+            } => write!(
+                f,
+                "replay cache full for \"{issuer}\" (its share is {capacity} unexpired entries): token refused"
             ),
             Error::InvalidKey(why) => write!(f, "invalid private key: {why}"),
             Error::InvalidCertificate(why) => write!(f, "invalid certificate: {why}"),

@@ -56,7 +56,7 @@ pub use form::{
 pub use jose::{Algorithm, UnverifiedToken, decode_unverified};
 pub use party_id::{PartyId, PartyIdScheme};
 pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAUTH_TYP, Profile};
-pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayCache};
+pub use replay::{DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache};
 pub use signer::Signer;
 pub use trust::TrustAnchor;
 pub use verifier::{MAX_LEEWAY_SECS, VerifiedAssertion, Verifier};

@@ -10,31 +10,72 @@ use crate::limits::MAX_REPLAY_CAPACITY;
 /// assertions a second, each remembered for 30 s plus leeway.
 pub const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
 
+/// Default share of the capacity one issuer may hold: ten issuers at full
+/// speed fill the cache; one alone cannot lock the others out.
+pub const DEFAULT_REPLAY_ISSUER_SHARE: f64 = 0.1;
+
 /// Remembers each accepted `(iss, jti)` until the token could no longer be
 /// accepted anyway (`exp` + leeway), and refuses a second use.
 ///
-/// Bounded: when full of unexpired entries it refuses new tokens
-/// ([`Error::ReplayCacheFull`]) rather than forget one — failing closed.
+/// Bounded twice, and failing closed both times
+/// ([`Error::ReplayCacheFull`]): the whole cache holds at most `capacity`
+/// unexpired tokens, and one issuer at most [`ReplayCache::issuer_quota`] of
+/// them, so one party filling its share leaves room for every other. Expired
+/// entries leave through an index by expiry, each in O(log n): a full cache
+/// costs no more per request than an empty one.
+///
 /// It holds no clock and no lock; the bindings keep one per verifier behind
 /// a mutex.
 #[derive(Debug, Clone)]
 pub struct ReplayCache {
     capacity: usize,
+    issuer_quota: usize,
     /// `(iss, jti)` → the first instant the token is no longer accepted.
     seen: BTreeMap<(String, String), i64>,
+    /// The same entries ordered by that instant, for purging.
+    by_expiry: BTreeMap<(i64, String, String), ()>,
+    /// Unexpired entries per issuer.
+    per_issuer: BTreeMap<String, usize>,
 }
 
 impl ReplayCache {
-    /// A cache for at most `capacity` unexpired tokens (1 to 10 000 000).
+    /// A cache for at most `capacity` unexpired tokens (1 to 10 000 000),
+    /// each issuer holding at most [`DEFAULT_REPLAY_ISSUER_SHARE`] of them.
     pub fn new(capacity: usize) -> Result<ReplayCache> {
+        ReplayCache::with_issuer_share(capacity, DEFAULT_REPLAY_ISSUER_SHARE)
+    }
+
+    /// A cache for at most `capacity` unexpired tokens, of which one issuer
+    /// may hold `issuer_share` (more than 0, at most 1; the quota is rounded
+    /// down, and at least 1).
+    ///
+    /// ```
+    /// let cache = ishare_jwt::ReplayCache::with_issuer_share(1000, 0.25)?;
+    /// assert_eq!(cache.issuer_quota(), 250);
+    /// assert!(ishare_jwt::ReplayCache::with_issuer_share(1000, 0.0).is_err());
+    /// # Ok::<(), ishare_jwt::Error>(())
+    /// ```
+    pub fn with_issuer_share(capacity: usize, issuer_share: f64) -> Result<ReplayCache> {
         if capacity == 0 || capacity > MAX_REPLAY_CAPACITY {
             return Err(Error::InvalidArgument(alloc::format!(
                 "replay cache capacity must be 1 to {MAX_REPLAY_CAPACITY}, got {capacity}"
             )));
         }
+        // Written so that NaN fails too.
+        if !(issuer_share > 0.0 && issuer_share <= 1.0) {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "replay issuer share must be more than 0 and at most 1, got {issuer_share}"
+            )));
+        }
+        // capacity ≤ 10^7 is exact in f64; the product is in 0..=capacity.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let quota = (capacity as f64 * issuer_share) as usize;
         Ok(ReplayCache {
             capacity,
+            issuer_quota: quota.clamp(1, capacity),
             seen: BTreeMap::new(),
+            by_expiry: BTreeMap::new(),
+            per_issuer: BTreeMap::new(),
         })
     }
 
@@ -53,6 +94,11 @@ impl ReplayCache {
         self.capacity
     }
 
+    /// The most unexpired tokens it remembers of one issuer.
+    pub fn issuer_quota(&self) -> usize {
+        self.issuer_quota
+    }
+
     /// Records `(iss, jti)`, refusing it if seen before. `refused_from` is the
     /// first instant the token is no longer accepted (`exp` + leeway).
     pub(crate) fn remember(
@@ -62,23 +108,49 @@ impl ReplayCache {
         refused_from: i64,
         now: i64,
     ) -> Result<()> {
+        self.forget_expired(now);
         let key = (String::from(iss), String::from(jti));
-        if self.seen.get(&key).is_some_and(|until| *until > now) {
+        if self.seen.contains_key(&key) {
             return Err(Error::Replay {
                 iss: quote(iss),
                 jti: quote(jti),
             });
         }
         if self.seen.len() >= self.capacity {
-            self.seen.retain(|_, until| *until > now);
-        }
-        if self.seen.len() >= self.capacity {
             return Err(Error::ReplayCacheFull {
                 capacity: self.capacity,
+                issuer: None,
             });
         }
+        let held = self.per_issuer.get(iss).copied().unwrap_or(0);
+        if held >= self.issuer_quota {
+            return Err(Error::ReplayCacheFull {
+                capacity: self.issuer_quota,
+                issuer: Some(quote(iss)),
+            });
+        }
+        self.per_issuer.insert(key.0.clone(), held + 1);
+        self.by_expiry
+            .insert((refused_from, key.0.clone(), key.1.clone()), ());
         self.seen.insert(key, refused_from);
         Ok(())
+    }
+
+    /// Drops every entry no longer accepted at `now`, oldest first.
+    fn forget_expired(&mut self, now: i64) {
+        while let Some(entry) = self.by_expiry.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            let (_, iss, jti) = entry.remove_entry().0;
+            if let Some(held) = self.per_issuer.get_mut(&iss) {
+                *held = held.saturating_sub(1);
+                if *held == 0 {
+                    self.per_issuer.remove(&iss);
+                }
+            }
+            self.seen.remove(&(iss, jti));
+        }
     }
 }
 
@@ -86,7 +158,11 @@ impl Default for ReplayCache {
     fn default() -> Self {
         ReplayCache {
             capacity: DEFAULT_REPLAY_CAPACITY,
+            // DEFAULT_REPLAY_ISSUER_SHARE of DEFAULT_REPLAY_CAPACITY.
+            issuer_quota: DEFAULT_REPLAY_CAPACITY / 10,
             seen: BTreeMap::new(),
+            by_expiry: BTreeMap::new(),
+            per_issuer: BTreeMap::new(),
         }
     }
 }

@@ -83,7 +83,7 @@ fn cached_chains_honour_certificate_validity() {
 #[test]
 fn the_chain_cache_stays_within_its_capacity() {
     let caches = RefCell::new(VerifierCaches {
-        replay: Some(ReplayCache::new(100).unwrap()),
+        replay: Some(ReplayCache::with_issuer_share(100, 1.0).unwrap()),
         chains: ChainCache::new(1).unwrap(),
     });
     let verifier = own_verifier();

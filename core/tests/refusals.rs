@@ -178,7 +178,7 @@ fn verifier() -> Verifier {
 
 #[test]
 fn replay_is_refused_until_the_token_could_not_be_accepted_anyway() {
-    let mut cache = ReplayCache::new(10).unwrap();
+    let mut cache = ReplayCache::with_issuer_share(10, 1.0).unwrap();
     let verifier = verifier();
     let t = token("once", NOW);
     verifier.verify_once(&t, NOW, None, &mut cache).unwrap();
@@ -203,7 +203,7 @@ fn replay_is_refused_until_the_token_could_not_be_accepted_anyway() {
 
 #[test]
 fn a_full_replay_cache_fails_closed_then_recovers_as_entries_expire() {
-    let mut cache = ReplayCache::new(2).unwrap();
+    let mut cache = ReplayCache::with_issuer_share(2, 1.0).unwrap();
     let verifier = verifier();
     verifier
         .verify_once(&token("a", NOW), NOW, None, &mut cache)
