@@ -3,13 +3,14 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
-use serde::de::{SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::json::{self, Value};
 
 /// Claims as found in a received token, before any rule is applied.
-/// Unknown claims are ignored; a known claim named twice is refused.
-#[derive(Deserialize)]
+/// Unknown claims are ignored (but must be JSON); a registered claim that is
+/// `null` or of the wrong type is `malformed`, never taken for absent.
 pub(crate) struct ReceivedClaims {
     /// `iss` (RFC 7519 §4.1.1): the client's party id.
     pub iss: Option<String>,
@@ -27,39 +28,39 @@ pub(crate) struct ReceivedClaims {
     pub exp: Option<i64>,
 }
 
-/// The `aud` claim: RFC 7519 allows one string or an array.
-pub(crate) struct Audience(pub Vec<String>);
-
-impl<'de> Deserialize<'de> for Audience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> core::result::Result<Self, D::Error> {
-        struct AudienceVisitor;
-        impl<'de> Visitor<'de> for AudienceVisitor {
-            type Value = Audience;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an array of strings")
+impl ReceivedClaims {
+    /// Reads the claims set's JSON text (RFC 8259, strictly).
+    pub(crate) fn parse(json: &[u8]) -> Result<ReceivedClaims> {
+        const WHAT: &str = "claims";
+        let claims = json::parse(WHAT, json)?.into_object(WHAT)?;
+        let text = |name| claims.string(WHAT, name).map(|s| s.map(String::from));
+        let aud = match claims.present(WHAT, "aud")? {
+            None => None,
+            Some(Value::String(one)) => Some(Audience(alloc::vec![one.clone()])),
+            Some(Value::Array(_)) => claims
+                .strings(WHAT, "aud")?
+                .map(|all| Audience(all.into_iter().map(String::from).collect())),
+            Some(other) => {
+                return Err(Error::Malformed(alloc::format!(
+                    "claims: \"aud\" must be a string or an array of strings, found {}",
+                    other.type_name()
+                )));
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> core::result::Result<Audience, E> {
-                Ok(Audience(alloc::vec![v.into()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> core::result::Result<Audience, A::Error> {
-                let mut values = Vec::new();
-                while let Some(value) = seq.next_element::<String>()? {
-                    values.push(value);
-                }
-                Ok(Audience(values))
-            }
-        }
-        // serde-json-core has no `deserialize_any`; its `deserialize_ignored_any`
-        // dispatches on the value's first byte (string → visit_str, array →
-        // visit_seq, anything else → an error from `expecting`).
-        deserializer.deserialize_ignored_any(AudienceVisitor)
+        };
+        Ok(ReceivedClaims {
+            iss: text("iss")?,
+            sub: text("sub")?,
+            aud,
+            jti: text("jti")?,
+            iat: claims.integer(WHAT, "iat")?,
+            nbf: claims.integer(WHAT, "nbf")?,
+            exp: claims.integer(WHAT, "exp")?,
+        })
     }
 }
+
+/// The `aud` claim: RFC 7519 allows one string or an array.
+pub(crate) struct Audience(pub Vec<String>);
 
 /// Claims as a signer sends them, in this order: `iss`, `sub`, `aud`, `jti`,
 /// `iat`, `nbf`, `exp`, integer seconds, `aud` a single string.

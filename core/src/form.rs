@@ -2,7 +2,6 @@
 //! response.
 
 use alloc::string::{String, ToString};
-use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::json;
@@ -107,13 +106,6 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-#[derive(Deserialize)]
-struct TokenResponseJson {
-    access_token: Option<String>,
-    token_type: Option<String>,
-    expires_in: Option<u64>,
-}
-
 /// Parses the JSON body of a token response.
 ///
 /// ```
@@ -129,23 +121,39 @@ pub fn parse_token_response(body: &[u8]) -> Result<TokenResponse> {
         body.len(),
         MAX_RESPONSE_BYTES,
     )?;
-    let parsed: TokenResponseJson = json::decode("token response", body).map_err(|e| match e {
-        Error::Malformed(why) | Error::InvalidArgument(why) => Error::InvalidResponse(why),
+    const WHAT: &str = "token response";
+    let as_response = |e| match e {
+        Error::Malformed(why) => Error::InvalidResponse(why),
         other => other,
-    })?;
+    };
+    let parsed = json::parse(WHAT, body)
+        .and_then(|v| v.into_object(WHAT))
+        .map_err(as_response)?;
     let missing = |field: &str| Error::InvalidResponse(alloc::format!("\"{field}\" is missing"));
     let access_token = parsed
-        .access_token
+        .string(WHAT, "access_token")
+        .map_err(as_response)?
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| missing("access_token"))?;
-    let token_type = parsed.token_type.ok_or_else(|| missing("token_type"))?;
+        .ok_or_else(|| missing("access_token"))?
+        .to_string();
+    let token_type = parsed
+        .string(WHAT, "token_type")
+        .map_err(as_response)?
+        .ok_or_else(|| missing("token_type"))?
+        .to_string();
     if !token_type.eq_ignore_ascii_case("Bearer") {
         return Err(Error::InvalidResponse(alloc::format!(
             "token_type is \"{}\", expected \"Bearer\"",
             crate::error::quote(&token_type)
         )));
     }
-    let expires_in = parsed.expires_in.ok_or_else(|| missing("expires_in"))?;
+    let expires_in = parsed
+        .integer(WHAT, "expires_in")
+        .map_err(as_response)?
+        .ok_or_else(|| missing("expires_in"))?;
+    let expires_in = u64::try_from(expires_in).map_err(|_| {
+        Error::InvalidResponse(alloc::format!("expires_in is negative: {expires_in}"))
+    })?;
     Ok(TokenResponse {
         access_token,
         token_type,

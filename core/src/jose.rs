@@ -3,7 +3,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, Result, quote};
 use crate::json;
@@ -119,27 +119,20 @@ pub(crate) struct ReceivedHeader {
     pub chain: Vec<Vec<u8>>,
 }
 
-#[derive(Deserialize)]
-struct HeaderJson {
-    alg: Option<String>,
-    typ: Option<String>,
-    x5c: Option<Vec<String>>,
-    crit: Option<json::Present>,
-}
-
 impl ReceivedHeader {
     /// Decodes and checks the header: algorithm, `typ`, no `crit`, an `x5c`.
     /// Other parameters (`kid`, and any key a token carries, such as `jwk`)
     /// are ignored: only the `x5c` leaf key ever verifies a signature.
     pub(crate) fn decode(encoded: &str, profile: &Profile) -> Result<Self> {
-        let bytes = decode_part("header", encoded, limits::MAX_HEADER_BYTES)?;
-        let header: HeaderJson = json::decode("header", &bytes)?;
-        let alg = header.alg.ok_or_else(|| {
+        const WHAT: &str = "header";
+        let bytes = decode_part(WHAT, encoded, limits::MAX_HEADER_BYTES)?;
+        let header = json::parse(WHAT, &bytes)?.into_object(WHAT)?;
+        let alg = header.string(WHAT, "alg")?.ok_or_else(|| {
             Error::InvalidHeader("the header has no \"alg\" parameter".to_string())
         })?;
-        let algorithm = Algorithm::parse(&alg)?;
-        match header.typ.as_deref() {
-            Some(typ) if typ.eq_ignore_ascii_case(profile.typ()) => {}
+        let algorithm = Algorithm::parse(alg)?;
+        match header.string(WHAT, "typ")? {
+            Some(typ) if typ_matches(typ, profile.typ()) => {}
             Some(typ) => {
                 return Err(Error::InvalidHeader(alloc::format!(
                     "typ is \"{}\", expected \"{}\"",
@@ -154,12 +147,14 @@ impl ReceivedHeader {
                 )));
             }
         }
-        if header.crit.is_some() {
+        // Present in any form, `null` included (RFC 7515 §4.1.11 allows
+        // only a non-empty array, and we understand no extension).
+        if header.get("crit").is_some() {
             return Err(Error::InvalidHeader(
                 "crit names extensions this verifier does not understand".to_string(),
             ));
         }
-        let x5c = header.x5c.unwrap_or_default();
+        let x5c = header.strings(WHAT, "x5c")?.unwrap_or_default();
         if x5c.is_empty() {
             return Err(Error::MissingCertificate);
         }
@@ -171,6 +166,16 @@ impl ReceivedHeader {
             .collect::<Result<Vec<_>>>()?;
         Ok(ReceivedHeader { algorithm, chain })
     }
+}
+
+/// RFC 7515 §4.1.9: media types compare without regard to case, and
+/// `application/` may be left out, so `JWT` and `application/jwt` are one.
+fn typ_matches(typ: &str, expected: &str) -> bool {
+    let short = match typ.get(..12) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("application/") => typ.get(12..).unwrap_or(""),
+        _ => typ,
+    };
+    short.eq_ignore_ascii_case(expected)
 }
 
 fn decode_x5c_entry(position: usize, entry: &str) -> Result<Vec<u8>> {

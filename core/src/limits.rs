@@ -10,8 +10,9 @@ pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
 pub const MAX_HEADER_BYTES: usize = 48 * 1024;
 /// Longest decoded claims set, in bytes.
 pub const MAX_CLAIMS_BYTES: usize = 8 * 1024;
-/// Deepest nesting of JSON arrays and objects in a header or claims set.
-pub const MAX_JSON_DEPTH: usize = 16;
+/// Deepest nesting of JSON arrays and objects in any JSON text read (the
+/// outermost object is depth 1; delegation evidence nests about 10 deep).
+pub const MAX_JSON_DEPTH: usize = 32;
 /// Most certificates in an `x5c` chain.
 pub const MAX_CHAIN_CERTIFICATES: usize = 8;
 /// Largest DER certificate, in bytes.

@@ -12,7 +12,6 @@ use crate::claim_rules::{self, CheckedClaims, ClaimContext};
 use crate::claims::ReceivedClaims;
 use crate::error::{Error, Result, quote};
 use crate::jose::{self, Algorithm, CompactParts, ReceivedHeader};
-use crate::json;
 use crate::limits::{self, MAX_AUDIENCE_BYTES, MAX_CLAIMS_BYTES, MAX_RSA_BITS, MAX_TRUST_ANCHORS};
 use crate::party_id::PartyId;
 use crate::profile::Profile;
@@ -248,7 +247,7 @@ impl Verifier {
         client_id: Option<&str>,
     ) -> Result<CheckedClaims> {
         let claims_json = jose::decode_part("claims", parts.claims, MAX_CLAIMS_BYTES)?;
-        let claims: ReceivedClaims = json::decode("claims", &claims_json)?;
+        let claims = ReceivedClaims::parse(&claims_json)?;
         claim_rules::check(
             claims,
             &ClaimContext {
