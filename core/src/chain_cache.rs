@@ -2,9 +2,12 @@
 //! anchor, so a client's second assertion costs one RSA verification instead
 //! of re-parsing and re-verifying its whole chain.
 //!
-//! The key is the token's encoded header: a signer's header is the same on
-//! every assertion (`alg`, `typ`, `x5c`), so equal bytes mean the header
-//! checks and the chain checks already passed for this verifier.
+//! The key is the token's encoded header within the verifier's scope: a
+//! signer's header is the same on every assertion (`alg`, `typ`, `x5c`),
+//! so equal bytes mean the header and chain checks already passed — for a
+//! verifier with the same trust anchors and profile. The scope (a digest of
+//! those) is part of the key, so caches shared between verifiers that trust
+//! different roots never serve one the other's verdicts.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -17,6 +20,7 @@ use crate::backend::VerifyingKey;
 use crate::error::{Error, Result};
 use crate::jose::Algorithm;
 use crate::replay::ReplayCache;
+use crate::x509::SubjectNames;
 
 /// Default number of distinct chains remembered.
 pub const DEFAULT_CHAIN_CACHE_CAPACITY: usize = 1024;
@@ -27,7 +31,7 @@ pub const MAX_CHAIN_CACHE_CAPACITY: usize = 1_000_000;
 pub(crate) struct TrustedChain {
     pub algorithm: Algorithm,
     pub leaf_key: VerifyingKey,
-    pub leaf_party_names: Vec<String>,
+    pub leaf_names: SubjectNames,
     pub leaf_sha256_hex: String,
     pub chain_der: Vec<Vec<u8>>,
     /// Every certificate on the path is valid from here…
@@ -44,9 +48,13 @@ impl TrustedChain {
     }
 }
 
-/// The cache key: SHA-256 of the encoded (base64url) header.
-pub(crate) fn header_key(encoded_header: &str) -> [u8; 32] {
-    Sha256::digest(encoded_header.as_bytes()).into()
+/// The cache key: SHA-256 of the verifier's scope and the encoded
+/// (base64url) header.
+pub(crate) fn header_key(scope: &[u8; 32], encoded_header: &str) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update(scope);
+    hash.update(encoded_header.as_bytes());
+    hash.finalize().into()
 }
 
 /// Chains already verified against one verifier's trust anchors. Bounded:

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use crate::claims::{Audience, ReceivedClaims};
 use crate::error::{Error, Result, quote};
 use crate::limits::{self, MAX_JTI_BYTES};
-use crate::party_id::PartyId;
+use crate::party::PartyId;
 use crate::profile::Profile;
 
 /// What the verifier knows when it checks claims.

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde::Serialize;
 
+use crate::backend::{Hash, SignatureScheme};
 use crate::error::{Error, Result, quote};
 use crate::json;
 use crate::limits::{self, MAX_CERTIFICATE_BYTES, MAX_CHAIN_CERTIFICATES};
@@ -30,6 +31,15 @@ impl Algorithm {
             "RS512" => Ok(Algorithm::RS512),
             other => Err(Error::UnsupportedAlgorithm(quote(other))),
         }
+    }
+
+    /// The RSA scheme it names.
+    pub(crate) fn scheme(self) -> SignatureScheme {
+        SignatureScheme::Pkcs1v15(match self {
+            Algorithm::RS256 => Hash::Sha256,
+            Algorithm::RS384 => Hash::Sha384,
+            Algorithm::RS512 => Hash::Sha512,
+        })
     }
 
     /// The `alg` header value.

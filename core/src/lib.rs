@@ -24,8 +24,6 @@
 extern crate alloc;
 
 mod backend;
-mod certificate;
-mod chain;
 mod chain_cache;
 mod claim_rules;
 mod claims;
@@ -36,13 +34,14 @@ mod jose;
 mod json;
 mod key;
 pub mod limits;
-mod party_id;
+mod party;
 mod profile;
 mod replay;
 mod signer;
 mod trust;
 mod uuid;
 mod verifier;
+mod x509;
 
 pub use chain_cache::{
     ChainCache, DEFAULT_CHAIN_CACHE_CAPACITY, MAX_CHAIN_CACHE_CAPACITY, SharedCaches,
@@ -54,7 +53,7 @@ pub use form::{
     token_request_fields, token_request_form,
 };
 pub use jose::{Algorithm, UnverifiedToken, decode_unverified};
-pub use party_id::{PartyId, PartyIdScheme};
+pub use party::{PartyId, PartyIdScheme};
 pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAUTH_TYP, Profile};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache};
 pub use signer::Signer;

@@ -31,6 +31,9 @@ pub const MAX_TRUST_ANCHORS: usize = 256;
 pub const MAX_REPLAY_CAPACITY: usize = 10_000_000;
 /// Largest RSA modulus accepted, in bits (bounds the cost of one operation).
 pub const MAX_RSA_BITS: usize = 8192;
+/// Largest RSA public exponent accepted: 65537, what every CA uses. A
+/// larger one (up to 2^33 − 1 elsewhere) only makes verifying slower.
+pub const MAX_RSA_PUBLIC_EXPONENT: u64 = 65_537;
 /// Smallest RSA modulus accepted, in bits (iSHARE requires 2048).
 pub const MIN_RSA_BITS: usize = 2048;
 /// Longest token-endpoint response parsed, in bytes.

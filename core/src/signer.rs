@@ -3,12 +3,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use base64ct::{Base64UrlUnpadded, Encoding};
-use der::Encode;
 use rand_core::CryptoRng;
-use x509_cert::Certificate;
 
 use crate::backend::{SigningKey, SigningPrefix};
-use crate::certificate::ChainCertificate;
 use crate::claims::SentClaims;
 use crate::error::{Error, Result, quote};
 use crate::form::{DEFAULT_SCOPE, token_request_form};
@@ -16,9 +13,10 @@ use crate::jose;
 use crate::limits::{
     self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES,
 };
-use crate::party_id::PartyId;
+use crate::party::{self, PartyId};
 use crate::profile::Profile;
 use crate::uuid;
+use crate::x509::{self, ChainCertificate};
 
 /// Signs client assertions for one party: its key, its certificate chain,
 /// its party id. Load it once; sign per request.
@@ -268,25 +266,14 @@ fn encode_header(profile: &Profile, chain: &[ChainCertificate]) -> Result<(Strin
     Ok((header, prefix))
 }
 
-/// Parses a PEM chain (leaf first) into DER certificates.
+/// Reads a PEM chain (leaf first) into the DER certificates it carries.
 pub(crate) fn load_pem_chain(chain_pem: &str) -> Result<Vec<Vec<u8>>> {
     limits::check(
         "certificate chain PEM size in bytes",
         chain_pem.len(),
         MAX_PEM_BYTES,
     )?;
-    let certificates = Certificate::load_pem_chain(chain_pem.as_bytes()).map_err(|e| {
-        Error::InvalidCertificate(alloc::format!(
-            "the PEM certificate chain does not parse: {e}"
-        ))
-    })?;
-    certificates
-        .iter()
-        .map(|c| {
-            c.to_der()
-                .map_err(|e| Error::InvalidCertificate(alloc::format!("{e}")))
-        })
-        .collect()
+    x509::pem_certificates(chain_pem, "the PEM certificate chain")
 }
 
 /// What a signer refuses at construction: a leaf that is not the key's, a
@@ -299,18 +286,19 @@ fn check_chain_for_signing(
     let leaf = chain
         .first()
         .ok_or_else(|| Error::InvalidCertificate("the certificate chain is empty".into()))?;
-    if !key.matches(&leaf.public_key) {
+    if !key.matches(&leaf.verifying_key("the leaf certificate")?) {
         return Err(Error::KeyMismatch);
     }
-    if !leaf.names_party(client_id) {
+    if !party::names_party(&leaf.names, client_id) {
         return Err(Error::PartyIdMismatch {
             party: client_id.as_str().into(),
-            certificate: alloc::format!("{:?}", leaf.party_names()),
+            certificate: party::describe(&leaf.names),
         });
     }
     for (position, pair) in chain.windows(2).enumerate() {
         if let [certificate, issuer] = pair
-            && !certificate.is_issued_by(issuer)
+            && (certificate.issuer() != issuer.subject()
+                || !certificate.is_signed_by(&issuer.verifying_key("an issuer certificate")?))
         {
             return Err(Error::InvalidCertificate(alloc::format!(
                 "chain certificate {} did not issue certificate {position}: give the chain leaf first, each followed by its issuer",

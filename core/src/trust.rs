@@ -1,14 +1,11 @@
 //! Trust anchors: what a verifier trusts a client's chain to lead to.
 
-use alloc::string::ToString;
-use alloc::vec::Vec;
-use der::Encode;
-use x509_cert::Certificate;
-
-use crate::certificate::ChainCertificate;
 use crate::encoding::parse_sha256_hex;
 use crate::error::{Error, Result};
 use crate::limits::{self, MAX_PEM_BYTES};
+use crate::x509::{self, ChainCertificate};
+use alloc::string::ToString;
+use alloc::vec::Vec;
 
 /// One trusted root.
 ///
@@ -60,18 +57,14 @@ impl TrustAnchor {
     /// A certificate anchor from PEM holding exactly one certificate.
     pub fn from_pem(pem: &str) -> Result<TrustAnchor> {
         limits::check("trust anchor PEM size in bytes", pem.len(), MAX_PEM_BYTES)?;
-        let certificates = Certificate::load_pem_chain(pem.as_bytes()).map_err(|e| {
-            Error::InvalidTrustAnchor(alloc::format!("PEM certificate does not parse: {e}"))
-        })?;
-        let [certificate] = <[Certificate; 1]>::try_from(certificates).map_err(|all| {
+        let certificates = x509::pem_certificates(pem, "PEM trust anchor")
+            .map_err(|e| Error::InvalidTrustAnchor(alloc::format!("{e}")))?;
+        let [der] = <[Vec<u8>; 1]>::try_from(certificates).map_err(|all| {
             Error::InvalidTrustAnchor(alloc::format!(
                 "one PEM trust anchor holds one certificate, found {}",
                 all.len()
             ))
         })?;
-        let der = certificate
-            .to_der()
-            .map_err(|e| Error::InvalidTrustAnchor(alloc::format!("{e}")))?;
         TrustAnchor::from_der(der)
     }
 

@@ -5,18 +5,17 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::backend::VerifyingKey;
-use crate::certificate::{ChainCertificate, names_party};
-use crate::chain::verify_path;
 use crate::chain_cache::{SharedCaches, TrustedChain, header_key};
 use crate::claim_rules::{self, CheckedClaims, ClaimContext};
 use crate::claims::ReceivedClaims;
 use crate::error::{Error, Result, quote};
 use crate::jose::{self, Algorithm, CompactParts, ReceivedHeader};
 use crate::limits::{self, MAX_AUDIENCE_BYTES, MAX_CLAIMS_BYTES, MAX_RSA_BITS, MAX_TRUST_ANCHORS};
-use crate::party_id::PartyId;
+use crate::party::{self, PartyId};
 use crate::profile::Profile;
 use crate::replay::ReplayCache;
 use crate::trust::TrustAnchor;
+use crate::x509::{ChainCertificate, verify_path, verify_tail};
 
 /// A chain verified by one call, with its cache key, for the caller to cache.
 type NewlyVerifiedChain = Option<([u8; 32], Arc<TrustedChain>)>;
@@ -57,6 +56,9 @@ pub struct Verifier {
     anchors: Vec<TrustAnchor>,
     leeway: u32,
     profile: Profile,
+    /// Digest of the anchors and profile: what a cached chain verdict
+    /// depends on, part of every chain-cache key.
+    cache_scope: [u8; 32],
 }
 
 impl Verifier {
@@ -82,6 +84,7 @@ impl Verifier {
         limits::check("trust anchor count", trust.len(), MAX_TRUST_ANCHORS)?;
         let verifier = Verifier {
             audience: audience.into(),
+            cache_scope: cache_scope(&trust, &profile),
             anchors: trust,
             leeway: 0,
             profile,
@@ -197,12 +200,15 @@ impl Verifier {
             )));
         }
         let parts = CompactParts::split(token)?;
-        let key = header_key(parts.header);
+        let key = header_key(&self.cache_scope, parts.header);
         if let Some(trusted) = cached(&key).filter(|t| t.valid_at(now)) {
             let assertion = self.verify_claims(&parts, &trusted, now, client_id)?;
             return Ok((assertion, None));
         }
 
+        // Cheap first: header, certificate parsing and the path's names,
+        // flags and dates; RSA only along a path that reaches an anchor,
+        // top-down, then the token's signature, then the rest of x5c.
         let header = ReceivedHeader::decode(parts.header, &self.profile)?;
         let chain = header
             .chain
@@ -211,17 +217,19 @@ impl Verifier {
             .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("x5c[{i}]")))
             .collect::<Result<Vec<_>>>()?;
         let leaf = chain.first().ok_or(Error::MissingCertificate)?;
-        verify_signature(&parts, header.algorithm, &leaf.public_key)?;
+        let path = verify_path(&chain, &self.anchors, now)?;
+        let leaf_key = leaf.verifying_key("x5c[0]")?;
+        verify_signature(&parts, header.algorithm, &leaf_key)?;
+        verify_tail(&chain, path.tail_from)?;
         let claims = self.check_claims(&parts, now, client_id)?;
-        let (valid_from, valid_until) = verify_path(&chain, &self.anchors, now)?;
         let trusted = TrustedChain {
             algorithm: header.algorithm,
-            leaf_key: leaf.public_key.clone(),
-            leaf_party_names: leaf.party_names(),
+            leaf_key,
+            leaf_names: leaf.names.clone(),
             leaf_sha256_hex: leaf.sha256_hex(),
             chain_der: chain.into_iter().map(|c| c.der).collect(),
-            valid_from,
-            valid_until,
+            valid_from: path.valid_from,
+            valid_until: path.valid_until,
         };
         let assertion = assertion_for(claims, &trusted)?;
         Ok((assertion, Some((key, Arc::new(trusted)))))
@@ -284,7 +292,11 @@ fn verify_signature(
     // not base64url) is a signature that does not verify.
     let signature = jose::decode_part("signature", parts.signature, MAX_RSA_BITS / 8)
         .map_err(|_| Error::Signature)?;
-    if leaf_key.verify(algorithm, parts.signing_input.as_bytes(), &signature) {
+    if leaf_key.verify(
+        algorithm.scheme(),
+        parts.signing_input.as_bytes(),
+        &signature,
+    ) {
         Ok(())
     } else {
         Err(Error::Signature)
@@ -293,10 +305,10 @@ fn verify_signature(
 
 /// The verified assertion, once the leaf is known to name the `iss` party.
 fn assertion_for(claims: CheckedClaims, trusted: &TrustedChain) -> Result<VerifiedAssertion> {
-    if !names_party(&trusted.leaf_party_names, &claims.issuer) {
+    if !party::names_party(&trusted.leaf_names, &claims.issuer) {
         return Err(Error::PartyIdMismatch {
             party: claims.issuer.as_str().into(),
-            certificate: alloc::format!("{:?}", trusted.leaf_party_names),
+            certificate: party::describe(&trusted.leaf_names),
         });
     }
     Ok(VerifiedAssertion {
@@ -310,4 +322,18 @@ fn assertion_for(claims: CheckedClaims, trusted: &TrustedChain) -> Result<Verifi
         leaf_sha256: trusted.leaf_sha256_hex.clone(),
         chain: trusted.chain_der.clone(),
     })
+}
+
+/// What a chain verdict depends on besides the chain: the anchors (their
+/// fingerprints, in order) and the profile.
+fn cache_scope(anchors: &[TrustAnchor], profile: &Profile) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(profile.typ().as_bytes());
+    hash.update(profile.lifetime_secs().to_be_bytes());
+    for anchor in anchors {
+        hash.update([u8::from(anchor.certificate.is_some())]);
+        hash.update(anchor.sha256);
+    }
+    hash.finalize().into()
 }

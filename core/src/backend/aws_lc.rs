@@ -7,14 +7,15 @@ use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
     KeyPair, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA384,
-    RSA_PKCS1_2048_8192_SHA512, RSA_PKCS1_SHA256, RsaKeyPair, UnparsedPublicKey,
+    RSA_PKCS1_2048_8192_SHA512, RSA_PKCS1_SHA256, RSA_PSS_2048_8192_SHA256,
+    RSA_PSS_2048_8192_SHA384, RSA_PSS_2048_8192_SHA512, RsaKeyPair, UnparsedPublicKey,
 };
 use pkcs8::EncodePrivateKey;
 use rand_core::CryptoRng;
 use rsa::RsaPrivateKey;
 
+use super::{Hash, SignatureScheme};
 use crate::error::{Error, Result};
-use crate::jose::Algorithm;
 
 /// A private key ready to sign, held by AWS-LC (which clears it when freed).
 pub(crate) struct SigningKey {
@@ -106,12 +107,18 @@ impl VerifyingKey {
             .map_err(|e| alloc::format!("AWS-LC refuses it: {e}"))
     }
 
-    /// Whether `signature` is this key's `algorithm` signature over `message`.
-    pub(crate) fn verify(&self, algorithm: Algorithm, message: &[u8], signature: &[u8]) -> bool {
-        let parameters = match algorithm {
-            Algorithm::RS256 => return self.rs256.verify_sig(message, signature).is_ok(),
-            Algorithm::RS384 => &RSA_PKCS1_2048_8192_SHA384,
-            Algorithm::RS512 => &RSA_PKCS1_2048_8192_SHA512,
+    /// Whether `signature` is this key's `scheme` signature over `message`
+    /// (AWS-LC's PSS takes the salt as long as the hash, as we demand).
+    pub(crate) fn verify(&self, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> bool {
+        let parameters = match scheme {
+            SignatureScheme::Pkcs1v15(Hash::Sha256) => {
+                return self.rs256.verify_sig(message, signature).is_ok();
+            }
+            SignatureScheme::Pkcs1v15(Hash::Sha384) => &RSA_PKCS1_2048_8192_SHA384,
+            SignatureScheme::Pkcs1v15(Hash::Sha512) => &RSA_PKCS1_2048_8192_SHA512,
+            SignatureScheme::Pss(Hash::Sha256) => &RSA_PSS_2048_8192_SHA256,
+            SignatureScheme::Pss(Hash::Sha384) => &RSA_PSS_2048_8192_SHA384,
+            SignatureScheme::Pss(Hash::Sha512) => &RSA_PSS_2048_8192_SHA512,
         };
         UnparsedPublicKey::new(parameters, self.rs256.as_ref())
             .verify(message, signature)

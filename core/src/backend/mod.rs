@@ -16,7 +16,7 @@
 //!   that starts with the [`SigningPrefix`] made from its header, into
 //!   [`SigningKey::signature_len`] bytes; [`SigningKey::matches`] tells whether a certificate carries its public key.
 //! - [`VerifyingKey`]: made from a certificate's `SubjectPublicKeyInfo` DER;
-//!   [`VerifyingKey::verify`] checks an RS256/RS384/RS512 signature over a
+//!   [`VerifyingKey::verify`] checks a [`SignatureScheme`] signature over a
 //!   whole message (a JWS signing input, a certificate's TBS bytes).
 
 #[cfg(feature = "aws-lc")]
@@ -28,3 +28,30 @@ mod rust_crypto;
 pub(crate) use aws_lc::{SigningKey, SigningPrefix, VerifyingKey};
 #[cfg(not(feature = "aws-lc"))]
 pub(crate) use rust_crypto::{SigningKey, SigningPrefix, VerifyingKey};
+
+/// A SHA-2 hash a signature is made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    /// The digest length in bytes.
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+}
+
+/// An RSA signature scheme: JWS RS256/384/512 and certificates use PKCS#1
+/// v1.5; certificates may use PSS (salt as long as the hash, MGF1 with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignatureScheme {
+    Pkcs1v15(Hash),
+    Pss(Hash),
+}

@@ -5,12 +5,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use rand_core::CryptoRng;
 use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use rsa::{Pkcs1v15Sign, Pss, RsaPrivateKey, RsaPublicKey};
+use sha2::digest::FixedOutputReset;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::DecodePublicKey;
 
+use super::{Hash, SignatureScheme};
 use crate::error::{Error, Result};
-use crate::jose::Algorithm;
 
 /// A private key ready to sign. Zeroized on drop (by the `rsa` crate).
 pub(crate) struct SigningKey {
@@ -93,9 +94,9 @@ impl VerifyingKey {
             .map_err(|e| alloc::format!("{e}"))
     }
 
-    /// Whether `signature` is this key's `algorithm` signature over `message`.
-    pub(crate) fn verify(&self, algorithm: Algorithm, message: &[u8], signature: &[u8]) -> bool {
-        fn check<D: Digest + const_oid::AssociatedOid>(
+    /// Whether `signature` is this key's `scheme` signature over `message`.
+    pub(crate) fn verify(&self, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> bool {
+        fn pkcs1<D: Digest + const_oid::AssociatedOid>(
             key: &RsaPublicKey,
             message: &[u8],
             signature: &[u8],
@@ -103,10 +104,27 @@ impl VerifyingKey {
             key.verify(Pkcs1v15Sign::new::<D>(), &D::digest(message), signature)
                 .is_ok()
         }
-        match algorithm {
-            Algorithm::RS256 => check::<Sha256>(&self.key, message, signature),
-            Algorithm::RS384 => check::<Sha384>(&self.key, message, signature),
-            Algorithm::RS512 => check::<Sha512>(&self.key, message, signature),
+        fn pss<D: Digest + FixedOutputReset>(
+            key: &RsaPublicKey,
+            message: &[u8],
+            signature: &[u8],
+        ) -> bool {
+            key.verify(Pss::<D>::new(), &D::digest(message), signature)
+                .is_ok()
+        }
+        match scheme {
+            SignatureScheme::Pkcs1v15(Hash::Sha256) => {
+                pkcs1::<Sha256>(&self.key, message, signature)
+            }
+            SignatureScheme::Pkcs1v15(Hash::Sha384) => {
+                pkcs1::<Sha384>(&self.key, message, signature)
+            }
+            SignatureScheme::Pkcs1v15(Hash::Sha512) => {
+                pkcs1::<Sha512>(&self.key, message, signature)
+            }
+            SignatureScheme::Pss(Hash::Sha256) => pss::<Sha256>(&self.key, message, signature),
+            SignatureScheme::Pss(Hash::Sha384) => pss::<Sha384>(&self.key, message, signature),
+            SignatureScheme::Pss(Hash::Sha512) => pss::<Sha512>(&self.key, message, signature),
         }
     }
 }
