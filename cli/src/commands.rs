@@ -47,7 +47,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<String, Error> {
     let token = token_argument(&args.token)?;
     let at = args.now.map_or_else(now, Ok)?;
     let assertion = verifier.verify(&token, at, args.client_id.as_deref())?;
-    Ok(assertion_json(&assertion).to_string())
+    Ok(json_for_terminal(&assertion_json(&assertion).to_string()))
 }
 
 /// The verified claims as one JSON object.
@@ -68,15 +68,41 @@ pub(crate) fn assertion_json(a: &VerifiedAssertion) -> serde_json::Value {
 /// `ishare-jwt inspect`: header and claims, clearly marked unverified.
 pub(crate) fn inspect(token: &str) -> Result<String, Error> {
     let decoded = ishare_jwt::decode_unverified(&token_argument(token)?)?;
+    // Not JSON: shown as text, with anything that could drive the terminal
+    // (ESC, BEL, bidi overrides) escaped.
     let pretty = |json: &str| {
         serde_json::from_str::<serde_json::Value>(json)
             .ok()
             .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| json.to_string())
+            .map_or_else(
+                || ishare_jwt::escape_for_display(json),
+                |j| json_for_terminal(&j),
+            )
     };
     Ok(format!(
         "NOT VERIFIED: decoded only; use `ishare-jwt verify` before trusting any of it.\nheader:\n{}\nclaims:\n{}",
         pretty(&decoded.header_json),
         pretty(&decoded.claims_json)
     ))
+}
+
+/// JSON text with every hidden character (ishare_jwt::is_hidden_character:
+/// bidi overrides, zero-width and other format characters, separators)
+/// written as a `\uXXXX` escape: the same JSON value, safe to print.
+/// Tab, line feed and carriage return stand between tokens (inside strings
+/// serde_json escapes them); every other hidden character can only stand
+/// inside a string, where an escape means the same.
+pub(crate) fn json_for_terminal(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if ishare_jwt::is_hidden_character(c) && !matches!(c, '\t' | '\n' | '\r') {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -3,7 +3,7 @@
 
 use ishare_jwt::{Error, ReplayCache, Signer, TrustAnchor, Verifier};
 
-use crate::commands::assertion_json;
+use crate::commands::{assertion_json, json_for_terminal};
 use crate::io::{now, rng};
 
 const CLIENT_KEY: &str = include_str!("../../testdata/pki/client-eori.key.pem");
@@ -40,7 +40,10 @@ pub(crate) fn run() -> Result<String, Error> {
     let mut replay_cache = ReplayCache::default();
     let assertion = verifier.verify_once(&token, now()?, Some(CLIENT), &mut replay_cache)?;
     println!("4. server verified it (chain to the trusted root, claims, signature):");
-    println!("   {}", assertion_json(&assertion));
+    println!(
+        "   {}",
+        json_for_terminal(&assertion_json(&assertion).to_string())
+    );
 
     match verifier.verify_once(&token, now()?, Some(CLIENT), &mut replay_cache) {
         Err(e) if e.kind() == "replay" => println!("5. sent again, it is refused: {e}"),

@@ -195,3 +195,42 @@ fn demo_signs_verifies_and_refuses_the_replay() {
         "{text}"
     );
 }
+
+/// Review finding L5: text from a token never reaches the terminal raw.
+#[test]
+fn hidden_characters_from_a_token_are_escaped_in_every_output() {
+    // verify's JSON: a bidi override in jti arrives as a JSON escape.
+    let token = assertion(&["--jti", "a\u{202e}b"]);
+    let output = verify("--trust-sha256", &root_sha256(), NOW, &[&token], None);
+    let printed = stdout(&output);
+    assert!(!printed.contains('\u{202e}'), "{printed}");
+    assert!(printed.contains("a\\u202eb"), "{printed}");
+    let claims: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(claims["jti"], "a\u{202e}b");
+
+    // Error messages: a client_id with a bidi override is quoted escaped.
+    let output = verify(
+        "--trust-sha256",
+        &root_sha256(),
+        NOW,
+        &["--client", "EU.EORI.NL1\u{202e}", &token],
+        None,
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("client_id_mismatch"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{202e}') && stderr.contains("\\u{202e}"),
+        "{stderr}"
+    );
+
+    // inspect of a header that is not JSON: ESC, BEL and an OSC sequence.
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let header = Base64UrlUnpadded::encode_string(b"\x1b]0;owned\x07\x1b[2J\xe2\x80\xae");
+    let output = run(&["inspect", &format!("{header}.e30.c2ln")], None);
+    let printed = stdout(&output);
+    assert!(
+        !printed.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "{printed:?}"
+    );
+    assert!(printed.contains("\\u{1b}]0;owned\\u{7}"), "{printed}");
+}

@@ -287,7 +287,8 @@ impl Error {
 }
 
 /// Quotes an untrusted value for an error message: at most
-/// [`QUOTE_MAX_CHARS`] characters, control characters escaped.
+/// [`QUOTE_MAX_CHARS`] characters, hidden characters (control, format,
+/// separators: [`crate::is_hidden_character`]) escaped.
 pub(crate) fn quote(value: &str) -> String {
     let mut out = String::new();
     for (count, c) in value.chars().enumerate() {
@@ -295,8 +296,8 @@ pub(crate) fn quote(value: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
+        if crate::display::is_hidden_character(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }

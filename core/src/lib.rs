@@ -27,6 +27,7 @@ mod backend;
 mod chain_cache;
 mod claim_rules;
 mod claims;
+mod display;
 mod encoding;
 mod error;
 mod form;
@@ -47,6 +48,7 @@ pub use chain_cache::{
     ChainCache, DEFAULT_CHAIN_CACHE_CAPACITY, MAX_CHAIN_CACHE_CAPACITY, SharedCaches,
     VerifierCaches,
 };
+pub use display::{escape_for_display, is_hidden_character};
 pub use error::{Error, Result};
 pub use form::{
     CLIENT_ASSERTION_TYPE, DEFAULT_SCOPE, GRANT_TYPE, TokenResponse, parse_token_response,
