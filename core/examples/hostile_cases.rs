@@ -4,7 +4,15 @@
 //!
 //! Tokens that must reach the claims parser are signed properly (with the
 //! repository's test PKI), so each case fails for the reason it names.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test generator
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a test generator
+
+#[path = "../tests/common/mini_ca.rs"]
+mod mini_ca;
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use rsa::RsaPrivateKey;
@@ -186,6 +194,8 @@ pub fn cases() -> Value {
             "non-ASCII party id",
         ),
     ];
+    let mut tokens = tokens;
+    tokens.extend(security_review_cases());
     let chain = pki("client-eori.chain.pem");
     let key = pki("client-eori.key.pem");
     let signer_inputs = json!([
@@ -202,6 +212,131 @@ pub fn cases() -> Value {
         {"name": "anchor_short_hex", "root": "78975BC3", "expect": "invalid_trust_anchor"},
     ]);
     json!({"t0": NOW, "vectors": tokens, "signer_inputs": signer_inputs, "trust_inputs": trust_inputs})
+}
+
+/// The shapes of the security review's findings (SECURITY.md, "Reviewed"),
+/// for every binding: each must be refused for its reason, on any stack.
+fn security_review_cases() -> Vec<Value> {
+    let b64 = |s: &str| Base64UrlUnpadded::encode_string(s.as_bytes());
+    let key = mini_ca::key("client-eori");
+    let chain = mini_ca::chain("client-eori.chain.pem");
+    let header = mini_ca::header(&chain);
+    let claims = |extra: &str| {
+        format!(
+            r#"{{"iss":"{CLIENT}","sub":"{CLIENT}","aud":"{SERVER}","jti":"review","iat":{NOW},"exp":{}{extra}}}"#,
+            NOW + 30
+        )
+    };
+    let signed_claims = |extra: &str| mini_ca::token(&header, &claims(extra), &key);
+    let deep = "[".repeat(46_000);
+    let deep_claims = "[".repeat(7_000);
+    let mut cases = vec![
+        case(
+            "f1_header_desynchronised_nesting",
+            format!(
+                "{}.{}.c2ln",
+                b64(&format!(r#"{{"kid":x"y,"a":{deep}"#)),
+                b64("{}")
+            ),
+            "malformed",
+            "F1: a non-JSON value before 46 000 '[' once hid the nesting from the depth check",
+        ),
+        case(
+            "f1_header_nesting_after_an_escaped_quote",
+            format!(
+                "{}.{}.c2ln",
+                b64(&format!(r#"{{"alg":"RS256","kid":"x\"y","a":{deep}"#)),
+                b64("{}")
+            ),
+            "too_large",
+            "F1: 46 000 '[' after a string holding an escaped quote",
+        ),
+        case(
+            "f1_claims_desynchronised_nesting",
+            signed_claims(&format!(r#","kid":x"y,"a":{deep_claims}"#)),
+            "malformed",
+            "F1: the same in the (signed) claims",
+        ),
+        case(
+            "f1_claims_deep_nesting",
+            signed_claims(&format!(r#","x":"\"","a":{deep_claims}"#)),
+            "too_large",
+            "F1: 7 000 '[' in the claims",
+        ),
+        case(
+            "l1_crit_null",
+            mini_ca::token(
+                &header.replacen('{', r#"{"crit":null,"#, 1),
+                &claims(""),
+                &key,
+            ),
+            "invalid_header",
+            "L1: crit is present even when null",
+        ),
+        case(
+            "l1_nbf_null",
+            signed_claims(r#","nbf":null"#),
+            "malformed",
+            "L1: a null claim is never an absent one",
+        ),
+        case(
+            "l7_typ_application_jwt",
+            mini_ca::token(
+                &header.replace(r#""typ":"JWT""#, r#""typ":"application/jwt""#),
+                &claims(""),
+                &key,
+            ),
+            "valid",
+            "L7: RFC 7515 4.1.9 media type equivalence",
+        ),
+        case(
+            "f3_did_alias",
+            mini_ca::assertion(
+                &mini_ca::chain("client-did.chain.pem"),
+                &mini_ca::key("client-did"),
+                "did:ishare:EU.DE.NTRNL-90000101",
+                SERVER,
+                NOW,
+            ),
+            "party_id_mismatch",
+            "F3: the certificate names did:ishare:EU.NL.NTRNL-90000101 only",
+        ),
+    ];
+    for (name, literal) in [
+        ("tru", "tru"),
+        ("nan", "NaN"),
+        ("plus_one", "+1"),
+        ("single_quotes", "'x'"),
+        ("raw_control", "\"\u{1}\""),
+    ] {
+        cases.push(case(
+            &format!("f1_claims_not_json_{name}"),
+            signed_claims(&format!(r#","x":{literal}"#)),
+            "malformed",
+            "F1: what the old parser skipped unparsed",
+        ));
+    }
+    for (name, rewrite) in mini_ca::non_canonical_rewrites() {
+        for position in [0, 1] {
+            let mut rewritten = chain.clone();
+            rewritten[position] = mini_ca::rewritten(&chain[position], rewrite);
+            cases.push(case(
+                &format!("f2_rewritten_x5c{position}_{}", name.replace(' ', "_")),
+                mini_ca::assertion(&rewritten, &key, CLIENT, SERVER, NOW),
+                "untrusted_chain",
+                "F2: a certificate's bytes changed without its issuer's key",
+            ));
+        }
+    }
+    let mut longer = chain.clone();
+    longer.push(mini_ca::chain("client-did.chain.pem").remove(0));
+    cases.push(case(
+        "l4_certificate_after_the_root",
+        mini_ca::assertion(&longer, &key, CLIENT, SERVER, NOW),
+        "untrusted_chain",
+        "L4: each x5c certificate must certify the one before",
+    ));
+    cases
 }
 
 #[allow(dead_code)] // used when run as an example; the core's test includes this file too

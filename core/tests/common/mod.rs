@@ -1,6 +1,8 @@
 //! Helpers shared by the core's integration tests: the vector files and an RNG.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail by panicking
 
+pub mod mini_ca;
+
 use ishare_jwt::{TrustAnchor, Verifier};
 use std::path::PathBuf;
 
