@@ -17,6 +17,7 @@
 mod c_abi;
 mod external;
 mod measure;
+mod review_cases;
 mod rust_cases;
 
 use measure::CountingAllocator;
@@ -144,6 +145,31 @@ fn main() {
             micros: m.micros,
             per_op: format!("{:.0} allocs, {:.0} B", m.allocations, m.bytes),
             versus,
+        });
+    }
+    // The security review's cost findings (F4, F5), each against its target.
+    eprintln!("measuring the review's refusals …");
+    let warm = get("ours: full verify, warm chain cache (Rust)");
+    for (name, m) in review_cases::untrusted_chains(seconds) {
+        rows.push(Row {
+            name: name.to_string(),
+            micros: m.micros,
+            per_op: format!("{:.0} allocs, {:.0} B", m.allocations, m.bytes),
+            versus: ratio(m.micros, warm, Some(2.0), "warm verify"),
+        });
+    }
+    let replay = review_cases::replay_cache(seconds);
+    let empty = replay.first().map_or(f64::NAN, |(_, m)| m.micros);
+    for (index, (name, m)) in replay.into_iter().enumerate() {
+        rows.push(Row {
+            name: name.to_string(),
+            micros: m.micros,
+            per_op: format!("{:.0} allocs, {:.0} B", m.allocations, m.bytes),
+            versus: if index == 0 {
+                "reference".into()
+            } else {
+                ratio(m.micros, empty, Some(2.0), "empty cache")
+            },
         });
     }
     if let Some((sign, verify)) = openssl {

@@ -99,9 +99,21 @@ impl ReplayCache {
         self.issuer_quota
     }
 
-    /// Records `(iss, jti)`, refusing it if seen before. `refused_from` is the
-    /// first instant the token is no longer accepted (`exp` + leeway).
-    pub(crate) fn remember(
+    /// Records `(iss, jti)` at `now`, refusing it if seen before
+    /// ([`Error::Replay`]) or if there is no room ([`Error::ReplayCacheFull`]).
+    /// `refused_from` is the first instant the token is no longer accepted
+    /// (`exp` + leeway); the entry is forgotten then. The verifier calls
+    /// this for every token it accepts ([`crate::Verifier::verify_once`]).
+    ///
+    /// ```
+    /// let mut cache = ishare_jwt::ReplayCache::new(100)?;
+    /// cache.remember("EU.EORI.NL000000001", "jti-1", 1_030, 1_000)?;
+    /// let again = cache.remember("EU.EORI.NL000000001", "jti-1", 1_030, 1_010);
+    /// assert_eq!(again.unwrap_err().kind(), "replay");
+    /// cache.remember("EU.EORI.NL000000001", "jti-1", 1_060, 1_030)?; // expired: forgotten
+    /// # Ok::<(), ishare_jwt::Error>(())
+    /// ```
+    pub fn remember(
         &mut self,
         iss: &str,
         jti: &str,
