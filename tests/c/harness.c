@@ -140,6 +140,7 @@ int main(int argc, char **argv) {
         run_vector_tests(argv[i]);
     }
     run_sign_verify_tests();
+    run_replay_limit_tests();
     run_argument_tests();
     run_thread_tests();
     printf("c: %d passed, %d failed\n", cases_passed, cases_failed);

@@ -49,6 +49,7 @@ ishare_verifier *new_server_verifier(uint32_t leeway);
 /* The suites, one per file. */
 void run_vector_tests(const char *vectors_txt);
 void run_sign_verify_tests(void);
+void run_replay_limit_tests(void);
 void run_argument_tests(void);
 void run_thread_tests(void);
 
