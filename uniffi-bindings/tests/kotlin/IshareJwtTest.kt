@@ -1,7 +1,8 @@
 // Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
-// inputs, sign -> verify, replay, error variants, the panic guard. Plain main()
-// (no JUnit): run by scripts/test-kotlin with the vectors directory and the
-// converted vectors, hostile-token and hostile-loader tables as arguments.
+// inputs, sign -> verify, replay, replay limits, error variants, the panic
+// guard. Plain main() (no JUnit): run by scripts/test-kotlin with the vectors
+// directory and the converted vectors, hostile-token and hostile-loader
+// tables as arguments.
 // The last line is "kotlin: N passed, M failed"; the exit code is 1 on failure.
 
 import ishare.jwt.Assertion
@@ -211,6 +212,55 @@ fun main(args: Array<String>) {
         checkEq(15, outcomes.count { it == "replay" }, "replays")
     }
 
+    // The replay cache's two bounds: all tokens, and one issuer's share of them.
+    val didSigner = Signer.fromPem(read("client-did.key.pem"), read("client-did.chain.pem"), CLIENT_DID)
+    fun signed(s: Signer, jti: String, now: Long = T0) = s.clientAssertion(SERVER, now, jti)
+    test("replay limits: one issuer fills its share, another still gets in") {
+        // 10 tokens in all, 2 (= floor(10 * 0.2)) of one issuer.
+        Verifier(SERVER, listOf(ROOT_SHA256), replayCapacity = 10u, replayIssuerShare = 0.2).use { v ->
+            v.verify(signed(signer, "eori-1"), T0)
+            v.verify(signed(signer, "eori-2"), T0)
+            val e = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(signer, "eori-3"), T0) }
+            check(e.message!!.contains("replay cache full for \"$CLIENT\"")) { e.message!! }
+            check(e.message!!.contains("its share is 2 unexpired entries")) { e.message!! }
+            // The cache holds 2 of 10: the other issuer is not locked out...
+            v.verify(signed(didSigner, "did-1"), T0)
+            v.verify(signed(didSigner, "did-2"), T0)
+            // ...but has a share of its own.
+            val d = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(didSigner, "did-3"), T0) }
+            check(d.message!!.contains(CLIENT_DID)) { d.message!! }
+            // Tokens of T0 are refused from T0 + 30 (exp) on, leave the cache
+            // then, and free their issuer's share.
+            v.verify(signed(signer, "eori-4", T0 + 30), T0 + 30)
+        }
+    }
+    test("replay limits: a full cache refuses every issuer") {
+        Verifier(SERVER, listOf(ROOT_SHA256), replayCapacity = 2u, replayIssuerShare = 1.0).use { v ->
+            v.verify(signed(signer, "eori-1"), T0)
+            v.verify(signed(signer, "eori-2"), T0)
+            val e = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(didSigner, "did-1"), T0) }
+            check(e.message!!.contains("replay cache full (2 unexpired entries)")) { e.message!! }
+        }
+    }
+    test("replay limits: out of range is refused") {
+        val capacity = "replay cache capacity must be 1 to 10000000"
+        val share = "replay issuer share must be more than 0 and at most 1"
+        for ((limits, message) in listOf(
+            (0u to 0.1) to capacity,
+            (10_000_001u to 0.1) to capacity,
+            (10u to 0.0) to share,
+            (10u to -0.5) to share,
+            (10u to 1.5) to share,
+            (10u to Double.NaN) to share,
+            (10u to Double.POSITIVE_INFINITY) to share,
+        )) {
+            val e = expectError<IshareJwtException.InvalidArgument> {
+                Verifier(SERVER, listOf(ROOT_SHA256), 0u, limits.first, limits.second)
+            }
+            check(e.message!!.contains(message)) { "$limits: ${e.message}" }
+        }
+    }
+
     test("error: expired") {
         val token = signer.clientAssertion(SERVER, T0, null)
         val e = expectError<IshareJwtException.Expired> { verifier().verify(token, T0 + 30, null) }
@@ -279,6 +329,7 @@ fun main(args: Array<String>) {
         expectError<IshareJwtException.TooLarge> { verifier().verify("a".repeat(70_000), T0, null) }
     }
 
+    didSigner.close()
     signer.close()
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
