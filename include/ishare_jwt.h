@@ -105,8 +105,9 @@ enum ishare_status
    */
   ISHARE_STATUS_REPLAY = 18,
   /**
-   * The verifier's replay cache is full of unexpired entries; the token is
-   * refused (fails closed).
+   * The verifier's replay cache is full of unexpired entries, or the
+   * token's issuer holds its whole share of it; the token is refused
+   * (fails closed).
    */
   ISHARE_STATUS_REPLAY_CACHE_FULL = 19,
   /**
@@ -435,6 +436,33 @@ ishare_status ishare_verifier_new(const char *audience,
                                   size_t trusted_roots_len,
                                   uint32_t leeway_s,
                                   ishare_verifier **verifier_out);
+
+/**
+ * Sets the limits of the verifier's replay cache: at most `replay_capacity`
+ * unexpired tokens in all (1 to 10 000 000; a new verifier has 100 000), of
+ * which one issuer may hold the share `replay_issuer_share` (more than 0, at
+ * most 1; a new verifier has 0.1): floor(capacity * share) tokens, at least
+ * one. A token beyond either limit is refused with
+ * `ISHARE_STATUS_REPLAY_CACHE_FULL` (fails closed); the share keeps one
+ * party from locking out the others.
+ *
+ * Replaces the replay cache with an empty one, so tokens accepted before are
+ * forgotten and would be accepted again: call it right after
+ * `ishare_verifier_new`, before verifying. On an error (a limit out of
+ * range: `ISHARE_STATUS_INVALID_ARGUMENT`) the verifier is unchanged.
+ *
+ * Ownership: `verifier` stays the caller's; nothing is kept from the call.
+ * Threads: the cache is swapped under the verifier's lock, so a concurrent
+ * `ishare_verifier_verify` is safe, but the token it accepts may be among
+ * those forgotten.
+ *
+ * # Safety
+ *
+ * `verifier` is NULL or live.
+ */
+ishare_status ishare_verifier_set_replay_limits(ishare_verifier *verifier,
+                                                size_t replay_capacity,
+                                                double replay_issuer_share);
 
 /**
  * Verifies a client assertion and, if it passes, remembers it: the same

@@ -42,5 +42,6 @@ pub use signer::{
 };
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
 pub use verifier::{
-    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_verify,
+    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_set_replay_limits,
+    ishare_verifier_verify,
 };

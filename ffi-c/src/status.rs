@@ -53,8 +53,9 @@ pub enum ishare_status {
     NotYetValid = 17,
     /// This (`iss`, `jti`) was accepted before by this verifier.
     Replay = 18,
-    /// The verifier's replay cache is full of unexpired entries; the token is
-    /// refused (fails closed).
+    /// The verifier's replay cache is full of unexpired entries, or the
+    /// token's issuer holds its whole share of it; the token is refused
+    /// (fails closed).
     ReplayCacheFull = 19,
     /// The private key could not be loaded.
     InvalidKey = 20,

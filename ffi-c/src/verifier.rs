@@ -3,7 +3,7 @@
 use core::ffi::c_char;
 use std::sync::{Mutex, PoisonError};
 
-use ishare_jwt::{Error, SharedCaches, TrustAnchor, Verifier, VerifierCaches};
+use ishare_jwt::{Error, ReplayCache, SharedCaches, TrustAnchor, Verifier, VerifierCaches};
 
 use crate::assertion::ishare_assertion;
 use crate::os::resolve_now;
@@ -93,6 +93,46 @@ pub unsafe extern "C" fn ishare_verifier_new(
         }));
         // SAFETY: `verifier_out` is writable per the caller.
         unsafe { verifier_out.write(handle) };
+        Ok(())
+    })
+}
+
+/// Sets the limits of the verifier's replay cache: at most `replay_capacity`
+/// unexpired tokens in all (1 to 10 000 000; a new verifier has 100 000), of
+/// which one issuer may hold the share `replay_issuer_share` (more than 0, at
+/// most 1; a new verifier has 0.1): floor(capacity * share) tokens, at least
+/// one. A token beyond either limit is refused with
+/// `ISHARE_STATUS_REPLAY_CACHE_FULL` (fails closed); the share keeps one
+/// party from locking out the others.
+///
+/// Replaces the replay cache with an empty one, so tokens accepted before are
+/// forgotten and would be accepted again: call it right after
+/// `ishare_verifier_new`, before verifying. On an error (a limit out of
+/// range: `ISHARE_STATUS_INVALID_ARGUMENT`) the verifier is unchanged.
+///
+/// Ownership: `verifier` stays the caller's; nothing is kept from the call.
+/// Threads: the cache is swapped under the verifier's lock, so a concurrent
+/// `ishare_verifier_verify` is safe, but the token it accepts may be among
+/// those forgotten.
+///
+/// # Safety
+///
+/// `verifier` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_set_replay_limits(
+    verifier: *mut ishare_verifier,
+    replay_capacity: usize,
+    replay_issuer_share: f64,
+) -> ishare_status {
+    status_boundary(|| {
+        // Shared, not `&mut`: the caches sit behind their mutex, and another
+        // thread may still be verifying with this verifier.
+        // SAFETY: a live verifier per the caller, used during this call only.
+        let handle = unsafe { arg_ref(verifier.cast_const(), "verifier")? };
+        let replay = ReplayCache::with_issuer_share(replay_capacity, replay_issuer_share)?;
+        handle
+            .caches
+            .with_caches(|caches| caches.replay = Some(replay));
         Ok(())
     })
 }
@@ -251,6 +291,34 @@ mod tests {
         // SAFETY: handles made above, freed once.
         unsafe {
             ishare_assertion_free(assertion);
+            ishare_verifier_free(verifier);
+        }
+    }
+
+    #[test]
+    fn replay_limits_out_of_range_are_refused() {
+        let verifier = verifier();
+        for (capacity, share) in [
+            (0, 0.5),
+            (10_000_001, 0.5),
+            (10, 0.0),
+            (10, 1.5),
+            (10, f64::NAN),
+        ] {
+            // SAFETY: a live verifier.
+            let status = unsafe { ishare_verifier_set_replay_limits(verifier, capacity, share) };
+            assert_eq!(status, ishare_status::InvalidArgument, "{capacity} {share}");
+        }
+        // SAFETY: NULL is checked; then a live verifier, freed once.
+        unsafe {
+            assert_eq!(
+                ishare_verifier_set_replay_limits(core::ptr::null_mut(), 10, 0.5),
+                ishare_status::InvalidArgument
+            );
+            assert_eq!(
+                ishare_verifier_set_replay_limits(verifier, 1, 1.0),
+                ishare_status::Ok
+            );
             ishare_verifier_free(verifier);
         }
     }

@@ -42,6 +42,15 @@ pub(crate) fn to_u32(name: &str, value: i64) -> ishare_jwt::Result<u32> {
     })
 }
 
+/// A `usize` argument given as a Python `int`, as [`to_u32`].
+pub(crate) fn to_usize(name: &str, value: i64) -> ishare_jwt::Result<usize> {
+    usize::try_from(value).map_err(|_| {
+        ishare_jwt::Error::InvalidArgument(format!(
+            "{name} must be a non-negative number, got {value}"
+        ))
+    })
+}
+
 /// Which PEM input an argument is, for the error raised when its bytes are
 /// not text.
 #[derive(Clone, Copy)]

@@ -5,20 +5,29 @@ use std::sync::{Mutex, PoisonError};
 use pyo3::prelude::*;
 
 use crate::assertion::PyAssertion;
-use crate::convert::{now_or_clock, str_list, to_u32};
+use crate::convert::{now_or_clock, str_list, to_u32, to_usize};
 use crate::errors::{BindingResult, guarded};
 use crate::profile::{PyProfile, or_ishare};
 
 /// Verifies client assertions addressed to `audience` (our own party id),
 /// trusting chains that lead to one of `trusted_roots` (PEM CA certificates
 /// or 64-hex SHA-256 fingerprints). Refuses a token seen before unless
-/// `replay_protection=False`. Thread-safe; verifies with the GIL released.
+/// `replay_protection=False`, remembering at most `replay_capacity` unexpired
+/// tokens, of which one issuer may hold `replay_issuer_share`; beyond either
+/// limit it refuses (`ReplayCacheFullError`). Thread-safe; verifies with the
+/// GIL released.
 #[pyclass(frozen, module = "ishare_jwt", name = "Verifier")]
 pub(crate) struct PyVerifier {
     inner: ishare_jwt::Verifier,
     caches: LockedCaches,
     replay_protection: bool,
+    replay_capacity: usize,
+    replay_issuer_share: f64,
 }
+
+// The signature's literal defaults are the core's.
+const _: () = assert!(ishare_jwt::DEFAULT_REPLAY_CAPACITY == 100_000);
+const _: () = assert!(ishare_jwt::DEFAULT_REPLAY_ISSUER_SHARE == 0.1);
 
 /// The verifier's replay and chain caches behind a mutex; the core locks it
 /// only around look-ups and inserts, never during RSA work.
@@ -35,7 +44,17 @@ impl ishare_jwt::SharedCaches for LockedCaches {
 #[pymethods]
 impl PyVerifier {
     #[new]
-    #[pyo3(signature = (audience, trusted_roots, *, leeway = 0, replay_protection = true, profile = None))]
+    #[pyo3(signature = (
+        audience,
+        trusted_roots,
+        *,
+        leeway = 0,
+        replay_protection = true,
+        profile = None,
+        replay_capacity = 100_000,
+        replay_issuer_share = 0.1,
+    ))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
         py: Python<'_>,
         audience: &str,
@@ -43,27 +62,39 @@ impl PyVerifier {
         leeway: i64,
         replay_protection: bool,
         profile: Option<PyRef<'_, PyProfile>>,
+        replay_capacity: i64,
+        replay_issuer_share: f64,
     ) -> BindingResult<PyVerifier> {
         let profile = or_ishare(profile.as_deref());
         let trusted_roots = str_list(trusted_roots, "trusted_roots")?;
-        let inner = py.detach(|| {
+        let (inner, replay_cache) = py.detach(|| {
             guarded(|| {
                 let anchors = trusted_roots
                     .iter()
                     .map(|root| ishare_jwt::TrustAnchor::parse(root))
                     .collect::<ishare_jwt::Result<Vec<_>>>()?;
-                ishare_jwt::Verifier::new_with_profile(audience, anchors, profile)?
-                    .with_leeway(to_u32("leeway", leeway)?)
+                let inner = ishare_jwt::Verifier::new_with_profile(audience, anchors, profile)?
+                    .with_leeway(to_u32("leeway", leeway)?)?;
+                // Checked even with replay_protection=False: a bad limit is a
+                // mistake either way.
+                let replay_cache = ishare_jwt::ReplayCache::with_issuer_share(
+                    to_usize("replay_capacity", replay_capacity)?,
+                    replay_issuer_share,
+                )?;
+                Ok((inner, replay_cache))
             })
         })?;
+        let replay_capacity = replay_cache.capacity();
         let caches = ishare_jwt::VerifierCaches {
-            replay: replay_protection.then(ishare_jwt::ReplayCache::default),
+            replay: replay_protection.then_some(replay_cache),
             ..ishare_jwt::VerifierCaches::default()
         };
         Ok(PyVerifier {
             inner,
             caches: LockedCaches(Mutex::new(caches)),
             replay_protection,
+            replay_capacity,
+            replay_issuer_share,
         })
     }
 
@@ -106,16 +137,30 @@ impl PyVerifier {
         self.replay_protection
     }
 
+    /// The most unexpired tokens the replay cache remembers.
+    #[getter]
+    fn replay_capacity(&self) -> usize {
+        self.replay_capacity
+    }
+
+    /// The share of `replay_capacity` one issuer may hold.
+    #[getter]
+    fn replay_issuer_share(&self) -> f64 {
+        self.replay_issuer_share
+    }
+
     fn __repr__(&self) -> String {
         format!(
-            "Verifier(audience={:?}, leeway={}, replay_protection={})",
+            "Verifier(audience={:?}, leeway={}, replay_protection={}, replay_capacity={}, replay_issuer_share={:?})",
             self.inner.audience(),
             self.inner.leeway(),
             if self.replay_protection {
                 "True"
             } else {
                 "False"
-            }
+            },
+            self.replay_capacity,
+            self.replay_issuer_share,
         )
     }
 }

@@ -48,7 +48,10 @@ ishare_verifier *new_server_verifier(uint32_t leeway);
 
 /* The suites, one per file. */
 void run_vector_tests(const char *vectors_txt);
+/* The same records, read on a thread with a small stack. */
+void run_hostile_tests(const char *hostile_txt);
 void run_sign_verify_tests(void);
+void run_replay_limit_tests(void);
 void run_argument_tests(void);
 void run_thread_tests(void);
 

@@ -91,7 +91,7 @@ static void test_verifier_new(void) {
 }
 
 static void test_verifier_verify(void) {
-    case_begin("NULL and invalid UTF-8: ishare_verifier_verify");
+    case_begin("NULL and invalid UTF-8: ishare_verifier_verify / _set_replay_limits");
     ishare_verifier *verifier = new_server_verifier(0);
     ishare_assertion *assertion = ASSERTION_SENTINEL;
     CHECK_INVALID(ishare_verifier_verify(NULL, "a.b.c", T0, NULL, &assertion));
@@ -101,6 +101,8 @@ static void test_verifier_verify(void) {
     CHECK(strstr(last_error_text(), "token is not valid UTF-8 (at byte 4)") != NULL);
     CHECK_INVALID(ishare_verifier_verify(verifier, "a.b.c", T0, bad_utf8, &assertion));
     CHECK(assertion == ASSERTION_SENTINEL);
+    CHECK_INVALID(ishare_verifier_set_replay_limits(NULL, 10, 0.5));
+    CHECK(strstr(last_error_text(), "verifier is NULL") != NULL);
     ishare_verifier_free(verifier);
     case_end();
 }

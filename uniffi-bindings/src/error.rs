@@ -89,7 +89,8 @@ error_kinds! {
     NotYetValid => "not_yet_valid",
     /// This `(iss, jti)` was accepted before.
     Replay => "replay",
-    /// The replay cache is full of unexpired entries.
+    /// The replay cache is full of unexpired entries, or the issuer holds
+    /// its whole share of it.
     ReplayCacheFull => "replay_cache_full",
     /// The private key could not be loaded.
     InvalidKey => "invalid_key",

@@ -2,7 +2,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use ishare_jwt::{SharedCaches, TrustAnchor, VerifiedAssertion, VerifierCaches};
+use ishare_jwt::{ReplayCache, SharedCaches, TrustAnchor, VerifiedAssertion, VerifierCaches};
 
 use crate::error::{IshareJwtError, guard};
 use crate::system::now_or_clock;
@@ -38,13 +38,19 @@ impl From<VerifiedAssertion> for Assertion {
 }
 
 /// Verifies client assertions addressed to us, with replay protection: a
-/// `jti` accepted once is refused until the token has expired. Thread-safe;
-/// share one per audience.
+/// `jti` accepted once is refused until the token has expired. The replay
+/// cache is bounded (all tokens, and one issuer's share of them) and refuses
+/// with `ReplayCacheFull` beyond either bound. Thread-safe; share one per
+/// audience.
 #[derive(Debug, uniffi::Object)]
 pub struct Verifier {
     inner: ishare_jwt::Verifier,
     caches: LockedCaches,
 }
+
+// The constructor's literal defaults are the core's.
+const _: () = assert!(ishare_jwt::DEFAULT_REPLAY_CAPACITY == 100_000);
+const _: () = assert!(ishare_jwt::DEFAULT_REPLAY_ISSUER_SHARE == 0.1);
 
 /// The verifier's replay and chain caches behind a mutex, as the core's
 /// [`SharedCaches`]: locked only around look-ups and inserts.
@@ -64,12 +70,22 @@ impl Verifier {
     /// A verifier for tokens addressed to `audience` (our own party id),
     /// trusting chains that lead to one of `trusted_roots` (each a PEM CA
     /// certificate or a 64-hex-digit SHA-256 fingerprint), allowing `leeway`
-    /// seconds of clock skew (at most 300).
-    #[uniffi::constructor(default(leeway = 0))]
+    /// seconds of clock skew (at most 300). Its replay cache remembers at most
+    /// `replay_capacity` unexpired tokens (1 to 10 000 000), of which one
+    /// issuer may hold `replay_issuer_share` (more than 0, at most 1:
+    /// floor(capacity * share) tokens, at least one), so one party cannot
+    /// lock the others out.
+    #[uniffi::constructor(default(
+        leeway = 0,
+        replay_capacity = 100000,
+        replay_issuer_share = 0.1
+    ))]
     pub fn new(
         audience: String,
         trusted_roots: Vec<String>,
         leeway: u32,
+        replay_capacity: u32,
+        replay_issuer_share: f64,
     ) -> Result<Self, IshareJwtError> {
         guard(|| {
             let anchors = trusted_roots
@@ -77,9 +93,15 @@ impl Verifier {
                 .map(|root| TrustAnchor::parse(root))
                 .collect::<Result<Vec<_>, _>>()?;
             let inner = ishare_jwt::Verifier::new(&audience, anchors)?.with_leeway(leeway)?;
+            // u32 fits usize on every target UniFFI builds for (32, 64 bits).
+            let capacity = replay_capacity as usize;
+            let replay = ReplayCache::with_issuer_share(capacity, replay_issuer_share)?;
             Ok(Verifier {
                 inner,
-                caches: LockedCaches(Mutex::new(VerifierCaches::default())),
+                caches: LockedCaches(Mutex::new(VerifierCaches {
+                    replay: Some(replay),
+                    ..VerifierCaches::default()
+                })),
             })
         })
     }
@@ -130,7 +152,14 @@ mod tests {
     }
 
     fn verifier() -> Verifier {
-        Verifier::new("EU.EORI.NL000000000".into(), vec![ROOT.into()], 0).unwrap()
+        Verifier::new(
+            "EU.EORI.NL000000000".into(),
+            vec![ROOT.into()],
+            0,
+            100_000,
+            0.1,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -141,6 +170,27 @@ mod tests {
         assert_eq!(assertion.expires_at, T0 + 30);
         let replay = verifier.verify(token, Some(T0 + 2), None).unwrap_err();
         assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn replay_limits_out_of_range_are_refused() {
+        for (capacity, share) in [
+            (0, 0.1),
+            (10_000_001, 0.1),
+            (10, 0.0),
+            (10, 1.5),
+            (10, f64::NAN),
+        ] {
+            let refused = Verifier::new(
+                "EU.EORI.NL000000000".into(),
+                vec![ROOT.into()],
+                0,
+                capacity,
+                share,
+            )
+            .unwrap_err();
+            assert_eq!(refused.kind(), "invalid_argument", "{capacity} {share}");
+        }
     }
 
     #[test]

@@ -98,7 +98,12 @@ class Signer:
 
 @final
 class Verifier:
-    """Verifies client assertions addressed to ``audience``; refuses replays by default."""
+    """Verifies client assertions addressed to ``audience``; refuses replays by default.
+
+    The replay cache remembers at most ``replay_capacity`` unexpired tokens,
+    of which one issuer may hold ``replay_issuer_share``; beyond either limit
+    a token is refused with ``ReplayCacheFullError``.
+    """
 
     def __new__(
         cls,
@@ -108,6 +113,8 @@ class Verifier:
         leeway: int = 0,
         replay_protection: bool = True,
         profile: Profile | None = None,
+        replay_capacity: int = 100_000,
+        replay_issuer_share: float = 0.1,
     ) -> Verifier: ...
     def verify(
         self, token: str, *, now: int | None = None, client_id: str | None = None
@@ -118,6 +125,10 @@ class Verifier:
     def leeway(self) -> int: ...
     @property
     def replay_protection(self) -> bool: ...
+    @property
+    def replay_capacity(self) -> int: ...
+    @property
+    def replay_issuer_share(self) -> float: ...
 
 @final
 class Assertion:

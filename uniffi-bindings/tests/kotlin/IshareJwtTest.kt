@@ -1,7 +1,8 @@
 // Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
-// inputs, sign -> verify, replay, error variants, the panic guard. Plain main()
-// (no JUnit): run by scripts/test-kotlin with the vectors directory and the
-// converted vectors, hostile-token and hostile-loader tables as arguments.
+// inputs (on a small stack), sign -> verify, replay, replay limits, error
+// variants, the panic guard. Plain main() (no JUnit): run by
+// scripts/test-kotlin with the vectors directory and the converted vectors,
+// hostile-token and hostile-loader tables as arguments.
 // The last line is "kotlin: N passed, M failed"; the exit code is 1 on failure.
 
 import ishare.jwt.Assertion
@@ -99,6 +100,20 @@ fun runVector(v: Vector) {
     verifier.close()
 }
 
+/** A hostile loader input (signer or trust anchor): refused with its kind. */
+fun runLoading(f: List<String>) {
+    val unescape = { s: String -> s.replace("\\n", "\n") }
+    try {
+        when (f[0]) {
+            "signer" -> Signer.fromPem(unescape(f[4]), unescape(f[5]), f[3]).close()
+            else -> Verifier(SERVER, listOf(unescape(f[3])), 0u).close()
+        }
+        throw AssertionError("accepted; expected ${f[2]}")
+    } catch (e: IshareJwtException) {
+        checkEq(f[2], kindOf(e), "error kind (${e.message?.take(200)})")
+    }
+}
+
 fun main(args: Array<String>) {
     val dir = File(args[0])
     val vectors = File(args[1]).readLines().filter { it.isNotEmpty() }.map(::Vector)
@@ -113,26 +128,27 @@ fun main(args: Array<String>) {
     test("vectors present") { check(vectors.size >= 50) { "only ${vectors.size} vectors" } }
     for (v in vectors) test("vector ${v.name}") { runVector(v) }
 
-    // The hostile inputs every language's suite runs (core/examples/hostile_cases.rs).
+    // The hostile inputs every language's suite runs (core/examples/hostile_cases.rs),
+    // all on a thread with a 256 KiB stack, as a server's worker threads may have:
+    // input that made the library recurse without bound (deep JSON nesting,
+    // security review F1) would overflow it and crash the JVM, failing the suite.
+    // The thread only collects each case's failure (null: passed); the tests
+    // below report them.
     val hostile = File(args[2]).readLines().filter { it.isNotEmpty() }.map(::Vector)
-    test("hostile cases present") { check(hostile.size >= 10) { "only ${hostile.size} hostile cases" } }
-    for (v in hostile) test("hostile ${v.name}") { runVector(v) }
     val loading = File(args[3]).readLines().filter { it.isNotEmpty() }.map { it.split("\t") }
+    val hostileOutcomes = mutableListOf<Pair<String, Throwable?>>()
+    val smallStack = Thread(null, {
+        for (v in hostile) hostileOutcomes += "hostile ${v.name}" to runCatching { runVector(v) }.exceptionOrNull()
+        for (f in loading) hostileOutcomes += "hostile ${f[1]}" to runCatching { runLoading(f) }.exceptionOrNull()
+    }, "small-stack", 256L * 1024)
+    smallStack.start()
+    smallStack.join()
+    test("hostile cases present") { check(hostile.size >= 10) { "only ${hostile.size} hostile cases" } }
     test("hostile loader inputs present") { check(loading.size >= 5) { "only ${loading.size}" } }
-    for (f in loading) {
-        test("hostile ${f[1]}") {
-            val unescape = { s: String -> s.replace("\\n", "\n") }
-            try {
-                when (f[0]) {
-                    "signer" -> Signer.fromPem(unescape(f[4]), unescape(f[5]), f[3]).close()
-                    else -> Verifier(SERVER, listOf(unescape(f[3])), 0u).close()
-                }
-                throw AssertionError("accepted; expected ${f[2]}")
-            } catch (e: IshareJwtException) {
-                checkEq(f[2], kindOf(e), "error kind (${e.message?.take(200)})")
-            }
-        }
+    test("hostile cases all ran on the small-stack thread") {
+        checkEq(hostile.size + loading.size, hostileOutcomes.size, "cases run")
     }
+    for ((name, failure) in hostileOutcomes) test(name) { failure?.let { throw it } }
     test("a panic inside the binding becomes Internal") {
         expectError<IshareJwtException.Internal> { panicSelftest() }
     }
@@ -211,6 +227,55 @@ fun main(args: Array<String>) {
         checkEq(15, outcomes.count { it == "replay" }, "replays")
     }
 
+    // The replay cache's two bounds: all tokens, and one issuer's share of them.
+    val didSigner = Signer.fromPem(read("client-did.key.pem"), read("client-did.chain.pem"), CLIENT_DID)
+    fun signed(s: Signer, jti: String, now: Long = T0) = s.clientAssertion(SERVER, now, jti)
+    test("replay limits: one issuer fills its share, another still gets in") {
+        // 10 tokens in all, 2 (= floor(10 * 0.2)) of one issuer.
+        Verifier(SERVER, listOf(ROOT_SHA256), replayCapacity = 10u, replayIssuerShare = 0.2).use { v ->
+            v.verify(signed(signer, "eori-1"), T0)
+            v.verify(signed(signer, "eori-2"), T0)
+            val e = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(signer, "eori-3"), T0) }
+            check(e.message!!.contains("replay cache full for \"$CLIENT\"")) { e.message!! }
+            check(e.message!!.contains("its share is 2 unexpired entries")) { e.message!! }
+            // The cache holds 2 of 10: the other issuer is not locked out...
+            v.verify(signed(didSigner, "did-1"), T0)
+            v.verify(signed(didSigner, "did-2"), T0)
+            // ...but has a share of its own.
+            val d = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(didSigner, "did-3"), T0) }
+            check(d.message!!.contains(CLIENT_DID)) { d.message!! }
+            // Tokens of T0 are refused from T0 + 30 (exp) on, leave the cache
+            // then, and free their issuer's share.
+            v.verify(signed(signer, "eori-4", T0 + 30), T0 + 30)
+        }
+    }
+    test("replay limits: a full cache refuses every issuer") {
+        Verifier(SERVER, listOf(ROOT_SHA256), replayCapacity = 2u, replayIssuerShare = 1.0).use { v ->
+            v.verify(signed(signer, "eori-1"), T0)
+            v.verify(signed(signer, "eori-2"), T0)
+            val e = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(didSigner, "did-1"), T0) }
+            check(e.message!!.contains("replay cache full (2 unexpired entries)")) { e.message!! }
+        }
+    }
+    test("replay limits: out of range is refused") {
+        val capacity = "replay cache capacity must be 1 to 10000000"
+        val share = "replay issuer share must be more than 0 and at most 1"
+        for ((limits, message) in listOf(
+            (0u to 0.1) to capacity,
+            (10_000_001u to 0.1) to capacity,
+            (10u to 0.0) to share,
+            (10u to -0.5) to share,
+            (10u to 1.5) to share,
+            (10u to Double.NaN) to share,
+            (10u to Double.POSITIVE_INFINITY) to share,
+        )) {
+            val e = expectError<IshareJwtException.InvalidArgument> {
+                Verifier(SERVER, listOf(ROOT_SHA256), 0u, limits.first, limits.second)
+            }
+            check(e.message!!.contains(message)) { "$limits: ${e.message}" }
+        }
+    }
+
     test("error: expired") {
         val token = signer.clientAssertion(SERVER, T0, null)
         val e = expectError<IshareJwtException.Expired> { verifier().verify(token, T0 + 30, null) }
@@ -279,6 +344,7 @@ fun main(args: Array<String>) {
         expectError<IshareJwtException.TooLarge> { verifier().verify("a".repeat(70_000), T0, null) }
     }
 
+    didSigner.close()
     signer.close()
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)

@@ -1,9 +1,9 @@
 // Swift tests of the UniFFI bindings, the same suite as
 // tests/kotlin/IshareJwtTest.kt: every shared vector, sign -> verify, replay,
-// error variants. A plain executable (no XCTest), compiled by
-// scripts/test-kotlin together with the generated IshareJwt.swift into one
-// module, and run with the vectors directory and the converted vectors table
-// as arguments. The last line is "swift: N passed, M failed"; the exit code
+// replay limits, error variants (not yet the hostile inputs). A plain
+// executable (no XCTest), compiled by scripts/test-kotlin together with the
+// generated IshareJwt.swift into one module, and run with the vectors
+// directory and the converted vectors table as arguments. The last line is "swift: N passed, M failed"; the exit code
 // is 1 on failure.
 
 import Dispatch
@@ -228,6 +228,56 @@ runTest("replay refused across threads") {
     }
     try expectEqual(1, outcomes.filter { $0 == "ok" }.count, "accepted")
     try expectEqual(15, outcomes.filter { $0 == "replay" }.count, "replays")
+}
+
+// The replay cache's two bounds: all tokens, and one issuer's share of them.
+let didSigner = try! Signer.fromPem(keyPem: read("client-did.key.pem"), chainPem: read("client-did.chain.pem"),
+                                    clientId: clientDid)
+func signed(_ s: Signer, _ jti: String, now: Int64 = t0) throws -> String {
+    try s.clientAssertion(audience: server, now: now, jti: jti)
+}
+runTest("replay limits: one issuer fills its share, another still gets in") {
+    // 10 tokens in all, 2 (= floor(10 * 0.2)) of one issuer.
+    let v = try Verifier(audience: server, trustedRoots: [rootSha256], replayCapacity: 10, replayIssuerShare: 0.2)
+    _ = try v.verify(token: try signed(signer, "eori-1"), now: t0)
+    _ = try v.verify(token: try signed(signer, "eori-2"), now: t0)
+    let third = try signed(signer, "eori-3")
+    let message = try expectError("replay_cache_full") { _ = try v.verify(token: third, now: t0) }
+    try expectTrue(message.contains("replay cache full for \"\(client)\""), message)
+    try expectTrue(message.contains("its share is 2 unexpired entries"), message)
+    // The cache holds 2 of 10: the other issuer is not locked out...
+    _ = try v.verify(token: try signed(didSigner, "did-1"), now: t0)
+    _ = try v.verify(token: try signed(didSigner, "did-2"), now: t0)
+    // ...but has a share of its own.
+    let didThird = try signed(didSigner, "did-3")
+    let didMessage = try expectError("replay_cache_full") { _ = try v.verify(token: didThird, now: t0) }
+    try expectTrue(didMessage.contains(clientDid), didMessage)
+    // Tokens of t0 are refused from t0 + 30 (exp) on, leave the cache then,
+    // and free their issuer's share.
+    _ = try v.verify(token: try signed(signer, "eori-4", now: t0 + 30), now: t0 + 30)
+}
+runTest("replay limits: a full cache refuses every issuer") {
+    let v = try Verifier(audience: server, trustedRoots: [rootSha256], replayCapacity: 2, replayIssuerShare: 1.0)
+    _ = try v.verify(token: try signed(signer, "eori-1"), now: t0)
+    _ = try v.verify(token: try signed(signer, "eori-2"), now: t0)
+    let other = try signed(didSigner, "did-1")
+    let message = try expectError("replay_cache_full") { _ = try v.verify(token: other, now: t0) }
+    try expectTrue(message.contains("replay cache full (2 unexpired entries)"), message)
+}
+runTest("replay limits: out of range is refused") {
+    let capacity = "replay cache capacity must be 1 to 10000000"
+    let share = "replay issuer share must be more than 0 and at most 1"
+    let cases: [(UInt32, Double, String)] = [
+        (0, 0.1, capacity), (10_000_001, 0.1, capacity), (10, 0.0, share), (10, -0.5, share),
+        (10, 1.5, share), (10, .nan, share), (10, .infinity, share),
+    ]
+    for (limit, fraction, expected) in cases {
+        let message = try expectError("invalid_argument") {
+            _ = try Verifier(audience: server, trustedRoots: [rootSha256], replayCapacity: limit,
+                             replayIssuerShare: fraction)
+        }
+        try expectTrue(message.contains(expected), "\(limit) \(fraction): \(message)")
+    }
 }
 
 runTest("error: expired") {
