@@ -38,7 +38,13 @@ fn self_made(name: &str, issuer: &str, exponent: &[u8]) -> Vec<u8> {
 /// untrusted, signed with a key of our own.
 fn self_made_chain_token(exponent: &[u8]) -> String {
     let chain: Vec<Vec<u8>> = (0..8)
-        .map(|i| self_made(&format!("self-made {i}"), &format!("self-made {}", i + 1), exponent))
+        .map(|i| {
+            self_made(
+                &format!("self-made {i}"),
+                &format!("self-made {}", i + 1),
+                exponent,
+            )
+        })
         .collect();
     mini_ca::assertion(&chain, &mini_ca::key("client-eori"), CLIENT, SERVER, NOW)
 }
@@ -63,13 +69,22 @@ pub fn untrusted_chains(seconds: f64) -> Vec<(&'static str, Measurement)> {
     vec![
         (
             "refuse: 8 self-made 8192-bit certificates, e = 65537, no anchor (Rust)",
-            measure(seconds, refuse(self_made_chain_token(&[0x01, 0x00, 0x01]), "untrusted_chain")),
+            measure(
+                seconds,
+                refuse(
+                    self_made_chain_token(&[0x01, 0x00, 0x01]),
+                    "untrusted_chain",
+                ),
+            ),
         ),
         (
             "refuse: the review's F4 chain, e = 2^33 - 1 (Rust)",
             measure(
                 seconds,
-                refuse(self_made_chain_token(&[0x01, 0xff, 0xff, 0xff, 0xff]), "invalid_certificate"),
+                refuse(
+                    self_made_chain_token(&[0x01, 0xff, 0xff, 0xff, 0xff]),
+                    "invalid_certificate",
+                ),
             ),
         ),
         (

@@ -14,7 +14,6 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use sha2::{Digest, Sha256};
 
 use crate::backend::VerifyingKey;
 use crate::error::{Error, Result};
@@ -48,20 +47,21 @@ impl TrustedChain {
     }
 }
 
-/// The cache key: SHA-256 of the verifier's scope and the encoded
-/// (base64url) header.
-pub(crate) fn header_key(scope: &[u8; 32], encoded_header: &str) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    hash.update(scope);
-    hash.update(encoded_header.as_bytes());
-    hash.finalize().into()
+/// The cache key: the verifier's scope, then the encoded (base64url) header
+/// itself. Copying it costs a fraction of hashing it, and a look-up that
+/// misses (every hostile token) compares only up to the first difference.
+pub(crate) fn header_key(scope: &[u8; 32], encoded_header: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(scope.len() + encoded_header.len());
+    key.extend_from_slice(scope);
+    key.extend_from_slice(encoded_header.as_bytes());
+    key
 }
 
 /// Chains already verified against one verifier's trust anchors. Bounded:
-/// when full, an arbitrary entry makes room (the key is a hash).
+/// when full, the entry with the smallest key makes room.
 pub struct ChainCache {
     capacity: usize,
-    chains: BTreeMap<[u8; 32], Arc<TrustedChain>>,
+    chains: BTreeMap<Vec<u8>, Arc<TrustedChain>>,
 }
 
 impl ChainCache {
@@ -88,11 +88,11 @@ impl ChainCache {
         self.chains.is_empty()
     }
 
-    pub(crate) fn get(&self, key: &[u8; 32]) -> Option<Arc<TrustedChain>> {
+    pub(crate) fn get(&self, key: &[u8]) -> Option<Arc<TrustedChain>> {
         self.chains.get(key).cloned()
     }
 
-    pub(crate) fn insert(&mut self, key: [u8; 32], chain: Arc<TrustedChain>) {
+    pub(crate) fn insert(&mut self, key: Vec<u8>, chain: Arc<TrustedChain>) {
         if self.chains.len() >= self.capacity && !self.chains.contains_key(&key) {
             self.chains.pop_first();
         }

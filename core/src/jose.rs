@@ -118,8 +118,8 @@ pub fn decode_unverified(token: &str) -> Result<UnverifiedToken> {
 pub(crate) fn decode_part(what: &'static str, part: &str, limit: usize) -> Result<Vec<u8>> {
     // Decoded size is 3/4 of the text; refuse before allocating.
     limits::check(what, part.len() / 4 * 3, limit)?;
-    Base64UrlUnpadded::decode_vec(part)
-        .map_err(|_| Error::Malformed(alloc::format!("{what} is not valid base64url")))
+    crate::base64::decode_url_unpadded(part)
+        .ok_or_else(|| Error::Malformed(alloc::format!("{what} is not valid base64url")))
 }
 
 /// A received header, checked against the profile.
@@ -194,7 +194,7 @@ fn decode_x5c_entry(position: usize, entry: &str) -> Result<Vec<u8>> {
         entry.len() / 4 * 3,
         MAX_CERTIFICATE_BYTES,
     )?;
-    Base64::decode_vec(entry).map_err(|_| {
+    crate::base64::decode_padded(entry).ok_or_else(|| {
         Error::Malformed(alloc::format!(
             "x5c[{position}] is not standard (padded) base64"
         ))

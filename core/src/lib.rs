@@ -24,6 +24,7 @@
 extern crate alloc;
 
 mod backend;
+mod base64;
 mod chain_cache;
 mod claim_rules;
 mod claims;

@@ -113,13 +113,7 @@ impl ReplayCache {
     /// cache.remember("EU.EORI.NL000000001", "jti-1", 1_060, 1_030)?; // expired: forgotten
     /// # Ok::<(), ishare_jwt::Error>(())
     /// ```
-    pub fn remember(
-        &mut self,
-        iss: &str,
-        jti: &str,
-        refused_from: i64,
-        now: i64,
-    ) -> Result<()> {
+    pub fn remember(&mut self, iss: &str, jti: &str, refused_from: i64, now: i64) -> Result<()> {
         self.forget_expired(now);
         let key = (String::from(iss), String::from(jti));
         if self.seen.contains_key(&key) {

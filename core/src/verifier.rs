@@ -18,7 +18,7 @@ use crate::trust::TrustAnchor;
 use crate::x509::{ChainCertificate, verify_path, verify_tail};
 
 /// A chain verified by one call, with its cache key, for the caller to cache.
-type NewlyVerifiedChain = Option<([u8; 32], Arc<TrustedChain>)>;
+type NewlyVerifiedChain = Option<(Vec<u8>, Arc<TrustedChain>)>;
 
 /// Largest clock leeway a verifier may be given, in seconds.
 pub const MAX_LEEWAY_SECS: u32 = 300;
@@ -192,7 +192,7 @@ impl Verifier {
         token: &str,
         now: i64,
         client_id: Option<&str>,
-        cached: impl FnOnce(&[u8; 32]) -> Option<Arc<TrustedChain>>,
+        cached: impl FnOnce(&[u8]) -> Option<Arc<TrustedChain>>,
     ) -> Result<(VerifiedAssertion, NewlyVerifiedChain)> {
         if now < 0 {
             return Err(Error::InvalidArgument(alloc::format!(
