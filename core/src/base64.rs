@@ -11,6 +11,8 @@ use alloc::vec::Vec;
 
 const INVALID: u8 = 0xff;
 
+// Evaluated at compile time: an index out of range would fail the build.
+#[allow(clippy::indexing_slicing)]
 const fn table(url_safe: bool) -> [u8; 256] {
     let mut table = [INVALID; 256];
     let mut i = 0;
@@ -46,7 +48,7 @@ pub(crate) fn decode_url_unpadded(text: &str) -> Option<Vec<u8>> {
 /// exactly that.
 pub(crate) fn decode_padded(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let unpadded = bytes

@@ -82,7 +82,7 @@ static void test_system_clock(void) {
     /* The same token at T0 was not yet issued. */
     ishare_verifier_free(verifier);
     verifier = new_server_verifier(0);
-    CHECK_STATUS(ishare_verifier_verify(verifier, token, 1000000000, NULL, &assertion),
+    CHECK_STATUS(ishare_verifier_verify(verifier, token, T0, NULL, &assertion),
                  ISHARE_STATUS_NOT_YET_VALID);
     ishare_verifier_free(verifier);
     ishare_signer_free(signer);
