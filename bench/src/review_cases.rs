@@ -3,7 +3,6 @@
 //! each beside its reference measured in the same run.
 
 #[path = "../../core/tests/common/mini_ca.rs"]
-#[allow(dead_code)]
 mod mini_ca;
 
 use ishare_jwt::ReplayCache;
