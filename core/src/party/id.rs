@@ -79,9 +79,12 @@ impl PartyId {
         self.scheme
     }
 
-    /// What a participant certificate carries for this party: the EORI in
-    /// the subject `serialNumber` (2.5.4.5), or the DID's last segment in the
-    /// subject `organizationIdentifier` (2.5.4.97).
+    /// The attribute value a participant certificate carries for this
+    /// party: the EORI (in the subject `serialNumber`, 2.5.4.5), or the
+    /// DID's last segment (in `organizationIdentifier`, 2.5.4.97). Matching
+    /// asks more: that attribute exactly once, and for a DID the whole DID
+    /// equal to the one that value names (`did:ishare:` continent `.`
+    /// country `.` value; SECURITY.md).
     pub fn certificate_name(&self) -> &str {
         match self.scheme {
             PartyIdScheme::Eori => &self.id,
