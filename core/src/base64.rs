@@ -63,29 +63,20 @@ pub(crate) fn decode_padded(text: &str) -> Option<Vec<u8>> {
 }
 
 fn decode(text: &[u8], table: &[u8; 256]) -> Option<Vec<u8>> {
-    let value = |c: &u8| table.get(usize::from(*c)).copied().unwrap_or(INVALID);
+    // Up to four characters as their 6-bit values, big-endian.
+    let bits = |group: &[u8]| {
+        group.iter().try_fold(0u32, |n, c| {
+            let v = table.get(usize::from(*c)).copied().unwrap_or(INVALID);
+            (v != INVALID).then_some((n << 6) | u32::from(v))
+        })
+    };
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
     let mut groups = text.chunks_exact(4);
     for group in &mut groups {
-        let mut n = 0u32;
-        for c in group {
-            let v = value(c);
-            if v == INVALID {
-                return None;
-            }
-            n = (n << 6) | u32::from(v);
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..]);
+        out.extend_from_slice(&bits(group)?.to_be_bytes()[1..]);
     }
     let rest = groups.remainder();
-    let mut n = 0u32;
-    for c in rest {
-        let v = value(c);
-        if v == INVALID {
-            return None;
-        }
-        n = (n << 6) | u32::from(v);
-    }
+    let n = bits(rest)?;
     match rest.len() {
         0 => {}
         // 12 bits: one byte and four bits that must be zero.
