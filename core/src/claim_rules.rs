@@ -18,14 +18,25 @@ use crate::profile::Profile;
 pub(crate) struct ClaimContext<'a> {
     /// Our own identifier: the only acceptable `aud`.
     pub audience: &'a str,
-    /// The `client_id` request parameter sent with the token, if any.
-    pub client_id: Option<&'a str>,
+    /// Who the caller expects `iss` to be, if anyone.
+    pub expected_issuer: ExpectedIssuer<'a>,
     /// The clock, Unix seconds.
     pub now: i64,
     /// Allowed clock skew, seconds.
     pub leeway: u32,
     /// The lifetime rule.
     pub profile: &'a Profile,
+}
+
+/// Whom the caller expects as `iss`, and so which error a difference is.
+#[derive(Clone, Copy)]
+pub(crate) enum ExpectedIssuer<'a> {
+    /// Any party the leaf certificate names.
+    Any,
+    /// The `client_id` form parameter sent with a client assertion.
+    ClientId(&'a str),
+    /// The issuer a general iSHARE JWT must come from (e.g. the satellite).
+    Issuer(&'a str),
 }
 
 /// Claims that met every rule.
@@ -62,13 +73,20 @@ pub(crate) fn check(claims: ReceivedClaims, ctx: &ClaimContext<'_>) -> Result<Ch
             sub: quote(&sub),
         });
     }
-    if let Some(client_id) = ctx.client_id
-        && client_id != iss
-    {
-        return Err(Error::ClientIdMismatch {
-            iss: quote(&iss),
-            client_id: quote(client_id),
-        });
+    match ctx.expected_issuer {
+        ExpectedIssuer::ClientId(client_id) if client_id != iss => {
+            return Err(Error::ClientIdMismatch {
+                iss: quote(&iss),
+                client_id: quote(client_id),
+            });
+        }
+        ExpectedIssuer::Issuer(expected) if expected != iss => {
+            return Err(Error::IssuerMismatch {
+                expected: quote(expected),
+                found: quote(&iss),
+            });
+        }
+        _ => {}
     }
     check_audience(&aud, ctx.audience)?;
     check_lifetime(iat, exp, ctx.profile)?;

@@ -160,6 +160,20 @@ pub enum Error {
     InvalidResponse(String),
     /// A bug or a panic caught at a language boundary.
     Internal(String),
+    /// `iss` is not the issuer the caller expected (a general iSHARE JWT,
+    /// e.g. a satellite's answer checked with `issuer` = the satellite).
+    IssuerMismatch {
+        /// The expected issuer.
+        expected: String,
+        /// The token's `iss`.
+        found: String,
+    },
+    /// The satellite's answer does not list the party.
+    PartyUnknown(String),
+    /// The party is listed but not `Active`, or outside its adherence dates.
+    PartyNotActive(String),
+    /// The party is listed, but not with the certificate that signed.
+    PartyCertificateUnknown(String),
 }
 
 impl Error {
@@ -194,6 +208,10 @@ impl Error {
             Error::InvalidArgument(_) => 26,
             Error::InvalidResponse(_) => 27,
             Error::Internal(_) => 28,
+            Error::IssuerMismatch { .. } => 29,
+            Error::PartyUnknown(_) => 30,
+            Error::PartyNotActive(_) => 31,
+            Error::PartyCertificateUnknown(_) => 32,
         }
     }
 
@@ -228,6 +246,10 @@ impl Error {
             Error::InvalidArgument(_) => "invalid_argument",
             Error::InvalidResponse(_) => "invalid_response",
             Error::Internal(_) => "internal",
+            Error::IssuerMismatch { .. } => "issuer_mismatch",
+            Error::PartyUnknown(_) => "party_unknown",
+            Error::PartyNotActive(_) => "party_not_active",
+            Error::PartyCertificateUnknown(_) => "party_certificate_unknown",
         }
     }
 
@@ -262,6 +284,10 @@ impl Error {
         (26, "invalid_argument"),
         (27, "invalid_response"),
         (28, "internal"),
+        (29, "issuer_mismatch"),
+        (30, "party_unknown"),
+        (31, "party_not_active"),
+        (32, "party_certificate_unknown"),
     ];
 
     /// The [`Error::Internal`] a language binding reports when it catches a
@@ -404,6 +430,17 @@ impl fmt::Display for Error {
             Error::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
             Error::InvalidResponse(why) => write!(f, "invalid token response: {why}"),
             Error::Internal(why) => write!(f, "internal error: {why}"),
+            Error::IssuerMismatch { expected, found } => {
+                write!(
+                    f,
+                    "iss \"{found}\" is not the expected issuer \"{expected}\""
+                )
+            }
+            Error::PartyUnknown(why) => write!(f, "party unknown: {why}"),
+            Error::PartyNotActive(why) => write!(f, "party not active: {why}"),
+            Error::PartyCertificateUnknown(why) => {
+                write!(f, "party certificate unknown: {why}")
+            }
         }
     }
 }

@@ -62,13 +62,10 @@ pub(crate) struct CompactParts<'a> {
 }
 
 impl<'a> CompactParts<'a> {
-    /// Splits `header.claims.signature`, refusing any other shape.
-    pub(crate) fn split(token: &'a str) -> Result<Self> {
-        limits::check(
-            "token length in bytes",
-            token.len(),
-            limits::MAX_TOKEN_BYTES,
-        )?;
+    /// Splits `header.claims.signature`, refusing any other shape and
+    /// tokens over `max_bytes`.
+    pub(crate) fn split(token: &'a str, max_bytes: usize) -> Result<Self> {
+        limits::check("token length in bytes", token.len(), max_bytes)?;
         let mut parts = token.split('.');
         let (Some(header), Some(claims), Some(signature), None, Some((signing_input, _))) = (
             parts.next(),
@@ -103,14 +100,14 @@ pub struct UnverifiedToken {
 /// Decodes a compact token's header and claims without verifying anything.
 /// Never trust what it returns: use [`crate::Verifier`] for that.
 pub fn decode_unverified(token: &str) -> Result<UnverifiedToken> {
-    let parts = CompactParts::split(token)?;
+    let parts = CompactParts::split(token, limits::MAX_JWT_TOKEN_BYTES)?;
     let text = |what: &'static str, part: &str, limit: usize| -> Result<String> {
         String::from_utf8(decode_part(what, part, limit)?)
             .map_err(|_| Error::Malformed(alloc::format!("{what} is not UTF-8")))
     };
     Ok(UnverifiedToken {
         header_json: text("header", parts.header, limits::MAX_HEADER_BYTES)?,
-        claims_json: text("claims", parts.claims, limits::MAX_CLAIMS_BYTES)?,
+        claims_json: text("claims", parts.claims, limits::MAX_JWT_CLAIMS_BYTES)?,
     })
 }
 

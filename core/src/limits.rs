@@ -8,8 +8,13 @@
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
 /// Longest decoded JOSE header, in bytes.
 pub const MAX_HEADER_BYTES: usize = 48 * 1024;
-/// Longest decoded claims set, in bytes.
+/// Longest decoded claims set of a client assertion, in bytes.
 pub const MAX_CLAIMS_BYTES: usize = 8 * 1024;
+/// Longest compact token [`crate::Verifier::verify_jwt`] reads: a
+/// satellite's page of parties with their certificates runs to tens of KB.
+pub const MAX_JWT_TOKEN_BYTES: usize = 512 * 1024;
+/// Longest decoded claims set of a general iSHARE JWT, in bytes.
+pub const MAX_JWT_CLAIMS_BYTES: usize = 256 * 1024;
 /// Deepest nesting of JSON arrays and objects in any JSON text read (the
 /// outermost object is depth 1; delegation evidence nests about 10 deep).
 pub const MAX_JSON_DEPTH: usize = 32;

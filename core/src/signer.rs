@@ -10,6 +10,7 @@ use crate::claims::SentClaims;
 use crate::error::{Error, Result, quote};
 use crate::form::{DEFAULT_SCOPE, token_request_form};
 use crate::jose;
+use crate::json;
 use crate::limits::{
     self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES,
 };
@@ -163,6 +164,55 @@ impl Signer {
         issued_at: i64,
         jti: Option<&str>,
     ) -> Result<String> {
+        self.sign_envelope(rng, audience, issued_at, jti, None)
+    }
+
+    /// Any iSHARE JWT: the envelope of a client assertion (`iss` = `sub` =
+    /// this party, `aud`, `jti`, `iat` = `nbf` = `now`, `exp` = `iat` + the
+    /// profile's lifetime) followed by the members of `claims_json`, a JSON
+    /// object, in their order and with their values unchanged. A member the
+    /// envelope owns (`iss`, `sub`, `aud`, `jti`, `iat`, `nbf`, `exp`), a
+    /// value that is not an object, or text that is not JSON is
+    /// `invalid_argument`. `jti` as in [`Signer::sign`].
+    ///
+    /// ```
+    /// # use ishare_jwt::{Signer, TrustAnchor, Verifier};
+    /// # fn pki(name: &str) -> String {
+    /// #     std::fs::read_to_string(format!("{}/../testdata/pki/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    /// # }
+    /// # let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    /// let satellite = Signer::from_pem(pki("server-eori.key.pem"), &pki("server-eori.chain.pem"), "EU.EORI.NL000000100")?;
+    /// let now = 1_798_761_600;
+    /// let token = satellite.sign_jwt(&mut rng, "EU.EORI.NL000000101", Some(r#"{"parties_info":{"count":0,"data":[]}}"#), now, None)?;
+    ///
+    /// let client = Verifier::new("EU.EORI.NL000000101", vec![TrustAnchor::parse(pki("root-ca.sha256").trim())?])?;
+    /// let jwt = client.verify_jwt(&token, now, Some("EU.EORI.NL000000100"))?;
+    /// assert!(jwt.claims_json.ends_with(r#","parties_info":{"count":0,"data":[]}}"#));
+    /// # Ok::<(), ishare_jwt::Error>(())
+    /// ```
+    pub fn sign_jwt<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        claims_json: Option<&str>,
+        now: i64,
+        jti: Option<&str>,
+    ) -> Result<String> {
+        let extra = match claims_json {
+            Some(json) => Some(extra_claims(json)?),
+            None => None,
+        };
+        self.sign_envelope(rng, audience, now, jti, extra.as_ref())
+    }
+
+    fn sign_envelope<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        issued_at: i64,
+        jti: Option<&str>,
+        extra: Option<&json::Object>,
+    ) -> Result<String> {
         let random_jti;
         let jti = match jti {
             Some(jti) => jti,
@@ -195,7 +245,17 @@ impl Signer {
             exp: expires_at,
         };
         let size_hint = 128 + 2 * self.client_id.as_str().len() + audience.len() + jti.len();
-        let claims = Base64UrlUnpadded::encode_string(&crate::json::encode(&claims, size_hint)?);
+        let mut json = crate::json::encode(&claims, size_hint)?;
+        if let Some(extra) = extra.filter(|e| !e.members().is_empty()) {
+            // The envelope ends with `}`: continue the object after it.
+            json.pop();
+            let mut members = String::new();
+            json::write_members(&mut members, extra);
+            json.push(b',');
+            json.extend_from_slice(members.as_bytes());
+            json.push(b'}');
+        }
+        let claims = Base64UrlUnpadded::encode_string(&json);
         self.sign_claims(rng, &claims)
     }
 
@@ -307,4 +367,30 @@ fn check_chain_for_signing(
         }
     }
     Ok(())
+}
+
+/// The claims a caller adds to the envelope: one JSON object, none of whose
+/// members the envelope owns.
+fn extra_claims(claims_json: &str) -> Result<json::Object> {
+    const ENVELOPE: [&str; 7] = ["iss", "sub", "aud", "jti", "iat", "nbf", "exp"];
+    limits::check(
+        "claims JSON size in bytes",
+        claims_json.len(),
+        limits::MAX_JWT_CLAIMS_BYTES,
+    )
+    .map_err(|e| Error::InvalidArgument(alloc::format!("{e}")))?;
+    let object = json::parse("claims", claims_json.as_bytes())
+        .and_then(|value| value.into_object("claims"))
+        .map_err(|e| Error::InvalidArgument(alloc::format!("claims_json: {e}")))?;
+    if let Some((name, _)) = object
+        .members()
+        .iter()
+        .find(|(name, _)| ENVELOPE.contains(&name.as_str()))
+    {
+        return Err(Error::InvalidArgument(alloc::format!(
+            "claims_json must not set \"{}\": the signer sets iss, sub, aud, jti, iat, nbf and exp",
+            quote(name)
+        )));
+    }
+    Ok(object)
 }

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use crate::backend::VerifyingKey;
 use crate::chain_cache::{SharedCaches, TrustedChain, header_key};
-use crate::claim_rules::{self, CheckedClaims, ClaimContext};
+use crate::claim_rules::{self, CheckedClaims, ClaimContext, ExpectedIssuer};
 use crate::claims::ReceivedClaims;
 use crate::error::{Error, Result, quote};
 use crate::jose::{self, Algorithm, CompactParts, ReceivedHeader};
@@ -22,6 +22,31 @@ type NewlyVerifiedChain = Option<(Vec<u8>, Arc<TrustedChain>)>;
 
 /// Largest clock leeway a verifier may be given, in seconds.
 pub const MAX_LEEWAY_SECS: u32 = 300;
+
+/// Any iSHARE JWT that passed every check, with its whole payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedJwt {
+    /// `iss` = `sub`: the party that signed.
+    pub issuer: PartyId,
+    /// `aud`: our own identifier.
+    pub audience: String,
+    /// `jti`.
+    pub jti: String,
+    /// `iat`, Unix seconds.
+    pub issued_at: i64,
+    /// `nbf`, Unix seconds, if the token carried it.
+    pub not_before: Option<i64>,
+    /// `exp`, Unix seconds.
+    pub expires_at: i64,
+    /// The JWS algorithm it was signed with.
+    pub algorithm: Algorithm,
+    /// SHA-256 of the leaf certificate, upper-case hex.
+    pub leaf_sha256: String,
+    /// The `x5c` chain as DER, leaf first.
+    pub chain: Vec<Vec<u8>>,
+    /// The whole payload: the claims set's JSON text exactly as verified.
+    pub claims_json: String,
+}
 
 /// A client assertion that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,8 +150,8 @@ impl Verifier {
         now: i64,
         client_id: Option<&str>,
     ) -> Result<VerifiedAssertion> {
-        self.verify_with_chain(token, now, client_id, |_| None)
-            .map(|(assertion, _)| assertion)
+        let (accepted, _) = self.accept(token, now, Expect::assertion(client_id), |_| None)?;
+        accepted.into_assertion()
     }
 
     /// Verifies `token` like [`Verifier::verify`] and, only if it passes,
@@ -138,9 +163,9 @@ impl Verifier {
         client_id: Option<&str>,
         replay_cache: &mut ReplayCache,
     ) -> Result<VerifiedAssertion> {
-        let assertion = self.verify(token, now, client_id)?;
-        self.remember(replay_cache, &assertion, now)?;
-        Ok(assertion)
+        let (accepted, _) = self.accept(token, now, Expect::assertion(client_id), |_| None)?;
+        self.remember(replay_cache, &accepted.claims, now)?;
+        accepted.into_assertion()
     }
 
     /// Verifies `token` with this verifier's shared state: chains already
@@ -155,55 +180,102 @@ impl Verifier {
         client_id: Option<&str>,
         caches: &impl SharedCaches,
     ) -> Result<VerifiedAssertion> {
-        let (assertion, verified_chain) = self.verify_with_chain(token, now, client_id, |key| {
+        self.accept_shared(token, now, Expect::assertion(client_id), caches)?
+            .into_assertion()
+    }
+
+    /// Verifies any iSHARE JWT sent to us — a satellite's `parties_token`,
+    /// a `delegation_token`, a `capabilities_token` — at `now`, by every
+    /// rule of the client assertion (algorithm, signature with the `x5c`
+    /// leaf, chain, validity, key sizes, the leaf names `iss`, `iss` =
+    /// `sub`, `aud`, lifetime, time window, leeway) but the `client_id`
+    /// parameter. `issuer`, when given, must equal `iss`
+    /// ([`Error::IssuerMismatch`]). Tokens up to
+    /// [`limits::MAX_JWT_TOKEN_BYTES`], payloads up to
+    /// [`limits::MAX_JWT_CLAIMS_BYTES`]. Remembers nothing.
+    pub fn verify_jwt(&self, token: &str, now: i64, issuer: Option<&str>) -> Result<VerifiedJwt> {
+        let (accepted, _) = self.accept(token, now, Expect::jwt(issuer), |_| None)?;
+        accepted.into_jwt()
+    }
+
+    /// [`Verifier::verify_jwt`], recording `(iss, jti)` in `replay_cache`.
+    pub fn verify_jwt_once(
+        &self,
+        token: &str,
+        now: i64,
+        issuer: Option<&str>,
+        replay_cache: &mut ReplayCache,
+    ) -> Result<VerifiedJwt> {
+        let (accepted, _) = self.accept(token, now, Expect::jwt(issuer), |_| None)?;
+        self.remember(replay_cache, &accepted.claims, now)?;
+        accepted.into_jwt()
+    }
+
+    /// [`Verifier::verify_jwt`] with this verifier's shared caches, as
+    /// [`Verifier::verify_shared`].
+    pub fn verify_jwt_shared(
+        &self,
+        token: &str,
+        now: i64,
+        issuer: Option<&str>,
+        caches: &impl SharedCaches,
+    ) -> Result<VerifiedJwt> {
+        self.accept_shared(token, now, Expect::jwt(issuer), caches)?
+            .into_jwt()
+    }
+
+    fn accept_shared(
+        &self,
+        token: &str,
+        now: i64,
+        expect: Expect<'_>,
+        caches: &impl SharedCaches,
+    ) -> Result<Accepted> {
+        let (accepted, verified_chain) = self.accept(token, now, expect, |key| {
             caches.with_caches(|c| c.chains.get(key))
         })?;
         caches.with_caches(|c| {
             if let Some(replay) = c.replay.as_mut() {
-                self.remember(replay, &assertion, now)?;
+                self.remember(replay, &accepted.claims, now)?;
             }
             if let Some((key, chain)) = verified_chain {
                 c.chains.insert(key, chain);
             }
-            Ok(assertion)
+            Ok(accepted)
         })
     }
 
     fn remember(
         &self,
         replay_cache: &mut ReplayCache,
-        assertion: &VerifiedAssertion,
+        claims: &CheckedClaims,
         now: i64,
     ) -> Result<()> {
-        let refused_from = assertion.expires_at.saturating_add(i64::from(self.leeway));
-        replay_cache.remember(
-            assertion.client_id.as_str(),
-            &assertion.jti,
-            refused_from,
-            now,
-        )
+        let refused_from = claims.expires_at.saturating_add(i64::from(self.leeway));
+        replay_cache.remember(claims.issuer.as_str(), &claims.jti, refused_from, now)
     }
 
     /// The whole verification. `cached` looks a chain up by its key; a chain
     /// verified here (not found, or no longer valid at `now`) is returned for
     /// the caller to cache.
-    fn verify_with_chain(
+    fn accept(
         &self,
         token: &str,
         now: i64,
-        client_id: Option<&str>,
+        expect: Expect<'_>,
         cached: impl FnOnce(&[u8]) -> Option<Arc<TrustedChain>>,
-    ) -> Result<(VerifiedAssertion, NewlyVerifiedChain)> {
+    ) -> Result<(Accepted, NewlyVerifiedChain)> {
         if now < 0 {
             return Err(Error::InvalidArgument(alloc::format!(
                 "now must be a non-negative Unix time, got {now}"
             )));
         }
-        let parts = CompactParts::split(token)?;
+        let parts = CompactParts::split(token, expect.max_token_bytes)?;
         let key = header_key(&self.cache_scope, parts.header);
         if let Some(trusted) = cached(&key).filter(|t| t.valid_at(now)) {
-            let assertion = self.verify_claims(&parts, &trusted, now, client_id)?;
-            return Ok((assertion, None));
+            verify_signature(&parts, trusted.algorithm, &trusted.leaf_key)?;
+            let accepted = self.accept_claims(&parts, trusted, now, &expect)?;
+            return Ok((accepted, None));
         }
 
         // Cheap first: header, certificate parsing and the path's names,
@@ -221,8 +293,7 @@ impl Verifier {
         let leaf_key = leaf.verifying_key("x5c[0]")?;
         verify_signature(&parts, header.algorithm, &leaf_key)?;
         verify_tail(&chain, path.tail_from)?;
-        let claims = self.check_claims(&parts, now, client_id)?;
-        let trusted = TrustedChain {
+        let trusted = Arc::new(TrustedChain {
             algorithm: header.algorithm,
             leaf_key,
             leaf_names: leaf.names.clone(),
@@ -230,42 +301,41 @@ impl Verifier {
             chain_der: chain.into_iter().map(|c| c.der).collect(),
             valid_from: path.valid_from,
             valid_until: path.valid_until,
-        };
-        let assertion = assertion_for(claims, &trusted)?;
-        Ok((assertion, Some((key, Arc::new(trusted)))))
+        });
+        let accepted = self.accept_claims(&parts, Arc::clone(&trusted), now, &expect)?;
+        Ok((accepted, Some((key, trusted))))
     }
 
-    /// Signature and claims against a chain already known to be trusted.
-    fn verify_claims(
+    /// Every claim rule, then the leaf's name for the issuer.
+    fn accept_claims(
         &self,
         parts: &CompactParts<'_>,
-        trusted: &TrustedChain,
+        trusted: Arc<TrustedChain>,
         now: i64,
-        client_id: Option<&str>,
-    ) -> Result<VerifiedAssertion> {
-        verify_signature(parts, trusted.algorithm, &trusted.leaf_key)?;
-        let claims = self.check_claims(parts, now, client_id)?;
-        assertion_for(claims, trusted)
-    }
-
-    fn check_claims(
-        &self,
-        parts: &CompactParts<'_>,
-        now: i64,
-        client_id: Option<&str>,
-    ) -> Result<CheckedClaims> {
-        let claims_json = jose::decode_part("claims", parts.claims, MAX_CLAIMS_BYTES)?;
-        let claims = ReceivedClaims::parse(&claims_json)?;
-        claim_rules::check(
-            claims,
+        expect: &Expect<'_>,
+    ) -> Result<Accepted> {
+        let claims_json = jose::decode_part("claims", parts.claims, expect.max_claims_bytes)?;
+        let claims = claim_rules::check(
+            ReceivedClaims::parse(&claims_json)?,
             &ClaimContext {
                 audience: &self.audience,
-                client_id,
+                expected_issuer: expect.issuer,
                 now,
                 leeway: self.leeway,
                 profile: &self.profile,
             },
-        )
+        )?;
+        if !party::names_party(&trusted.leaf_names, &claims.issuer) {
+            return Err(Error::PartyIdMismatch {
+                party: claims.issuer.as_str().into(),
+                certificate: party::describe(&trusted.leaf_names),
+            });
+        }
+        Ok(Accepted {
+            claims,
+            chain: trusted,
+            claims_json,
+        })
     }
 
     fn check_audience(&self) -> Result<()> {
@@ -303,25 +373,73 @@ fn verify_signature(
     }
 }
 
-/// The verified assertion, once the leaf is known to name the `iss` party.
-fn assertion_for(claims: CheckedClaims, trusted: &TrustedChain) -> Result<VerifiedAssertion> {
-    if !party::names_party(&trusted.leaf_names, &claims.issuer) {
-        return Err(Error::PartyIdMismatch {
-            party: claims.issuer.as_str().into(),
-            certificate: party::describe(&trusted.leaf_names),
-        });
+/// What the caller expects beyond the profile: which identity `iss` must
+/// match, and how large a token may be.
+struct Expect<'a> {
+    issuer: ExpectedIssuer<'a>,
+    max_token_bytes: usize,
+    max_claims_bytes: usize,
+}
+
+impl<'a> Expect<'a> {
+    fn assertion(client_id: Option<&'a str>) -> Self {
+        Expect {
+            issuer: client_id.map_or(ExpectedIssuer::Any, ExpectedIssuer::ClientId),
+            max_token_bytes: limits::MAX_TOKEN_BYTES,
+            max_claims_bytes: MAX_CLAIMS_BYTES,
+        }
     }
-    Ok(VerifiedAssertion {
-        client_id: claims.issuer,
-        audience: claims.audience,
-        jti: claims.jti,
-        issued_at: claims.issued_at,
-        not_before: claims.not_before,
-        expires_at: claims.expires_at,
-        algorithm: trusted.algorithm,
-        leaf_sha256: trusted.leaf_sha256_hex.clone(),
-        chain: trusted.chain_der.clone(),
-    })
+
+    fn jwt(issuer: Option<&'a str>) -> Self {
+        Expect {
+            issuer: issuer.map_or(ExpectedIssuer::Any, ExpectedIssuer::Issuer),
+            max_token_bytes: limits::MAX_JWT_TOKEN_BYTES,
+            max_claims_bytes: limits::MAX_JWT_CLAIMS_BYTES,
+        }
+    }
+}
+
+/// A token that met every rule, before it is shaped for the caller.
+struct Accepted {
+    claims: CheckedClaims,
+    chain: Arc<TrustedChain>,
+    /// The claims set's JSON text, as verified.
+    claims_json: Vec<u8>,
+}
+
+impl Accepted {
+    fn into_assertion(self) -> Result<VerifiedAssertion> {
+        let claims = self.claims;
+        Ok(VerifiedAssertion {
+            client_id: claims.issuer,
+            audience: claims.audience,
+            jti: claims.jti,
+            issued_at: claims.issued_at,
+            not_before: claims.not_before,
+            expires_at: claims.expires_at,
+            algorithm: self.chain.algorithm,
+            leaf_sha256: self.chain.leaf_sha256_hex.clone(),
+            chain: self.chain.chain_der.clone(),
+        })
+    }
+
+    fn into_jwt(self) -> Result<VerifiedJwt> {
+        let claims = self.claims;
+        let claims_json = String::from_utf8(self.claims_json)
+            .map_err(|_| Error::Malformed("claims JSON is not UTF-8".into()))?;
+        Ok(VerifiedJwt {
+            issuer: claims.issuer,
+            audience: claims.audience,
+            jti: claims.jti,
+            issued_at: claims.issued_at,
+            not_before: claims.not_before,
+            expires_at: claims.expires_at,
+            algorithm: self.chain.algorithm,
+            leaf_sha256: self.chain.leaf_sha256_hex.clone(),
+            chain: self.chain.chain_der.clone(),
+            claims_json,
+        })
+    }
 }
 
 /// What a chain verdict depends on besides the chain: the anchors (their

@@ -8,12 +8,15 @@
 //! characters in strings), a member name twice in one object at any depth,
 //! and lone surrogate escapes, and which joins escaped surrogate pairs. What
 //! it returns is a [`Value`] tree the callers read through [`Object`]'s
-//! typed look-ups, where `null` is never the same as absent.
+//! typed look-ups, where `null` is never the same as absent; [`write_members`]
+//! writes parsed values back unchanged (a signed payload's extra claims).
 
 mod encode;
 mod parse;
 mod value;
+mod write;
 
 pub(crate) use encode::encode;
 pub(crate) use parse::parse;
-pub(crate) use value::Value;
+pub(crate) use value::{Object, Value};
+pub(crate) use write::write_members;

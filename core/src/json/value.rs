@@ -47,6 +47,11 @@ impl Value {
 }
 
 impl Object {
+    /// The members in their order.
+    pub(crate) fn members(&self) -> &[(String, Value)] {
+        &self.0
+    }
+
     /// The member named `name`, if present (`null` included).
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)

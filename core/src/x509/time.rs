@@ -30,16 +30,8 @@ pub(crate) fn unix_seconds(element: Element<'_>) -> Result<i64, DerError> {
         digits(rest, 6, 2)?,
         digits(rest, 8, 2)?,
     );
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return Err("a validity time that is not a real date and time");
-    }
-    Ok(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+    crate::civil_time::unix_seconds(year, month, day, hour, minute, second)
+        .ok_or("a validity time that is not a real date and time")
 }
 
 fn digits(text: &[u8], start: usize, count: usize) -> Result<i64, DerError> {
@@ -50,26 +42,6 @@ fn digits(text: &[u8], start: usize, count: usize) -> Result<i64, DerError> {
     Ok(field
         .iter()
         .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]
