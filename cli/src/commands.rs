@@ -1,9 +1,11 @@
 //! The subcommands: each turns arguments into a core call and its output.
 
-use ishare_jwt::{Error, Signer, TrustAnchor, VerifiedAssertion, Verifier};
+use std::path::PathBuf;
+
+use ishare_jwt::{Error, PartyInfo, Signer, TrustAnchor, VerifiedAssertion, VerifiedJwt, Verifier};
 
 use crate::io::{now, read_bytes, read_text, rng, token_argument};
-use crate::{SignArgs, VerifyArgs};
+use crate::{SignArgs, VerifyArgs, VerifyJwtArgs};
 
 fn load_signer(args: &SignArgs) -> Result<Signer, Error> {
     Signer::from_pem(
@@ -36,18 +38,83 @@ pub(crate) fn token_request(args: &SignArgs, scope: &str) -> Result<String, Erro
 
 /// `ishare-jwt verify`: the verified claims as JSON.
 pub(crate) fn verify(args: &VerifyArgs) -> Result<String, Error> {
-    let mut anchors = Vec::new();
-    for path in &args.trust_pem {
-        anchors.push(TrustAnchor::from_pem(&read_text(path)?)?);
-    }
-    for hex in &args.trust_sha256 {
-        anchors.push(TrustAnchor::from_sha256_hex(hex)?);
-    }
+    let anchors = trust_anchors(&args.trust_pem, &args.trust_sha256)?;
     let verifier = Verifier::new(&args.audience, anchors)?.with_leeway(args.leeway)?;
     let token = token_argument(&args.token)?;
     let at = args.now.map_or_else(now, Ok)?;
     let assertion = verifier.verify(&token, at, args.client_id.as_deref())?;
     Ok(json_for_terminal(&assertion_json(&assertion).to_string()))
+}
+
+/// `ishare-jwt sign-jwt`: any iSHARE JWT, with the claims given as JSON
+/// text or `@FILE`.
+pub(crate) fn sign_jwt(args: &SignArgs, claims: Option<&str>) -> Result<String, Error> {
+    let claims = match claims {
+        Some(path) if path.starts_with('@') => Some(read_text(&PathBuf::from(
+            path.get(1..).unwrap_or_default(),
+        ))?),
+        other => other.map(String::from),
+    };
+    let signer = load_signer(args)?;
+    let at = args.now.map_or_else(now, Ok)?;
+    signer.sign_jwt(
+        &mut rng(),
+        &args.audience,
+        claims.as_deref(),
+        at,
+        args.jti.as_deref(),
+    )
+}
+
+/// `ishare-jwt verify-jwt`: the whole verified payload, as one JSON object.
+pub(crate) fn verify_jwt(args: &VerifyJwtArgs) -> Result<String, Error> {
+    verified_jwt(args).map(|(jwt, _)| json_for_terminal(&jwt.claims_json))
+}
+
+/// `ishare-jwt check-party`: the party as the verified parties_token lists
+/// it, as JSON, once it is found active with the certificate given.
+pub(crate) fn check_party(
+    args: &VerifyJwtArgs,
+    party: &str,
+    leaf_sha256: Option<&str>,
+) -> Result<String, Error> {
+    let (jwt, at) = verified_jwt(args)?;
+    let info = ishare_jwt::check_party(&jwt, party, leaf_sha256, at)?;
+    Ok(json_for_terminal(&party_json(&info).to_string()))
+}
+
+fn verified_jwt(args: &VerifyJwtArgs) -> Result<(VerifiedJwt, i64), Error> {
+    let anchors = trust_anchors(&args.trust_pem, &args.trust_sha256)?;
+    let verifier = Verifier::new(&args.audience, anchors)?.with_leeway(args.leeway)?;
+    let token = token_argument(&args.token)?;
+    let at = args.now.map_or_else(now, Ok)?;
+    Ok((verifier.verify_jwt(&token, at, args.issuer.as_deref())?, at))
+}
+
+fn trust_anchors(
+    pem_files: &[PathBuf],
+    fingerprints: &[String],
+) -> Result<Vec<TrustAnchor>, Error> {
+    let mut anchors = Vec::new();
+    for path in pem_files {
+        anchors.push(TrustAnchor::from_pem(&read_text(path)?)?);
+    }
+    for hex in fingerprints {
+        anchors.push(TrustAnchor::from_sha256_hex(hex)?);
+    }
+    Ok(anchors)
+}
+
+/// A party as JSON.
+fn party_json(info: &PartyInfo) -> serde_json::Value {
+    serde_json::json!({
+        "party_id": info.party_id,
+        "party_name": info.party_name,
+        "status": info.status,
+        "start": info.start,
+        "end": info.end,
+        "certificates": info.certificates,
+    })
 }
 
 /// The verified claims as one JSON object.

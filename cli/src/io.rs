@@ -38,7 +38,7 @@ pub(crate) fn token_argument(token: &str) -> Result<String, Error> {
     }
     let mut text = String::new();
     std::io::stdin()
-        .take(ishare_jwt::limits::MAX_TOKEN_BYTES as u64 + 1024)
+        .take(ishare_jwt::limits::MAX_JWT_TOKEN_BYTES as u64 + 1024)
         .read_to_string(&mut text)
         .map_err(|e| Error::InvalidArgument(format!("cannot read the token from stdin: {e}")))?;
     Ok(text.trim().to_string())

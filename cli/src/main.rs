@@ -1,4 +1,5 @@
-//! `ishare-jwt`: make, verify and inspect iSHARE client assertions.
+//! `ishare-jwt`: make, verify and inspect iSHARE client assertions and any
+//! other iSHARE JWT, and check a party at the satellite.
 
 mod commands;
 mod demo;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 #[command(
     name = "ishare-jwt",
     version,
-    about = "Make, verify and inspect iSHARE client assertions"
+    about = "Make, verify and inspect iSHARE client assertions and other iSHARE JWTs"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,6 +34,28 @@ enum Command {
     },
     /// Verify an assertion; print its claims as JSON.
     Verify(VerifyArgs),
+    /// Print any signed iSHARE JWT: the envelope plus the claims given.
+    SignJwt {
+        #[command(flatten)]
+        sign: SignArgs,
+        /// The message's own claims: a JSON object, or @FILE to read it.
+        #[arg(long)]
+        claims: Option<String>,
+    },
+    /// Verify any iSHARE JWT; print its whole payload as JSON.
+    VerifyJwt(VerifyJwtArgs),
+    /// Verify a satellite's parties_token and check one party in it.
+    CheckParty {
+        #[command(flatten)]
+        verify: VerifyJwtArgs,
+        /// The party to check (EORI or did:ishare).
+        #[arg(long)]
+        party: String,
+        /// The SHA-256 of the certificate the party signed with (an
+        /// assertion's leaf_sha256): it must be registered.
+        #[arg(long = "leaf-sha256")]
+        leaf_sha256: Option<String>,
+    },
     /// Decode header and claims WITHOUT verifying anything.
     Inspect {
         /// The token, or `-` to read it from standard input.
@@ -63,6 +86,31 @@ pub(crate) struct SignArgs {
     /// The `jti` (default: a random UUID v4).
     #[arg(long)]
     jti: Option<String>,
+}
+
+/// What verifying any iSHARE JWT needs.
+#[derive(Args)]
+pub(crate) struct VerifyJwtArgs {
+    /// Our own party id: the only acceptable audience.
+    #[arg(long)]
+    audience: String,
+    /// A trusted CA certificate (PEM file); repeatable.
+    #[arg(long = "trust")]
+    trust_pem: Vec<PathBuf>,
+    /// A trusted root's SHA-256 fingerprint (hex); repeatable.
+    #[arg(long = "trust-sha256")]
+    trust_sha256: Vec<String>,
+    /// The party that must have signed (`iss`), e.g. the satellite.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// The clock, Unix seconds (default: now).
+    #[arg(long, allow_negative_numbers = true)]
+    now: Option<i64>,
+    /// Allowed clock skew in seconds.
+    #[arg(long, default_value_t = 0)]
+    leeway: u32,
+    /// The token, or `-` to read it from standard input.
+    token: String,
 }
 
 /// What verification needs.
@@ -96,6 +144,13 @@ fn main() -> ExitCode {
         Command::Assertion(args) => commands::assertion(&args),
         Command::TokenRequest { sign, scope } => commands::token_request(&sign, &scope),
         Command::Verify(args) => commands::verify(&args),
+        Command::SignJwt { sign, claims } => commands::sign_jwt(&sign, claims.as_deref()),
+        Command::VerifyJwt(args) => commands::verify_jwt(&args),
+        Command::CheckParty {
+            verify,
+            party,
+            leaf_sha256,
+        } => commands::check_party(&verify, &party, leaf_sha256.as_deref()),
         Command::Inspect { token } => commands::inspect(&token),
         Command::Demo => demo::run(),
     };

@@ -234,3 +234,134 @@ fn hidden_characters_from_a_token_are_escaped_in_every_output() {
     );
     assert!(printed.contains("\\u{1b}]0;owned\\u{7}"), "{printed}");
 }
+
+const SATELLITE: &str = "EU.EORI.NL000000100";
+
+/// `sign-jwt` as the satellite (server-eori) to the client, with `claims`.
+fn satellite_jwt(claims: &str) -> Output {
+    let (key, chain) = (pki("server-eori.key.pem"), pki("server-eori.chain.pem"));
+    run(
+        &[
+            "sign-jwt",
+            "--key",
+            &key,
+            "--chain",
+            &chain,
+            "--client",
+            SATELLITE,
+            "--audience",
+            CLIENT,
+            "--now",
+            NOW,
+            "--claims",
+            claims,
+        ],
+        None,
+    )
+}
+
+/// `verify-jwt` (or `check-party`) as the client, expecting the satellite.
+fn client_verifies(command: &str, token: &str, extra: &[&str]) -> Output {
+    let root = root_sha256();
+    let mut args = vec![
+        command,
+        "--audience",
+        CLIENT,
+        "--trust-sha256",
+        &root,
+        "--issuer",
+        SATELLITE,
+        "--now",
+        NOW,
+    ];
+    args.extend_from_slice(extra);
+    args.push(token);
+    run(&args, None)
+}
+
+#[test]
+fn sign_jwt_then_verify_jwt_prints_the_whole_payload() {
+    let claims = r#"{"capabilities_info":{"party_id":"EU.EORI.NL000000100","supported_versions":[{"version":"2.0","note":"Grüße 😀"}]}}"#;
+    let token = stdout(&satellite_jwt(claims));
+    let payload: serde_json::Value =
+        serde_json::from_str(&stdout(&client_verifies("verify-jwt", &token, &[]))).unwrap();
+    assert_eq!(payload["iss"], SATELLITE);
+    assert_eq!(payload["aud"], CLIENT);
+    assert_eq!(
+        payload["exp"].as_i64().unwrap() - payload["iat"].as_i64().unwrap(),
+        30
+    );
+    let expected: serde_json::Value = serde_json::from_str(claims).unwrap();
+    assert_eq!(payload["capabilities_info"], expected["capabilities_info"]);
+
+    // From a file, and refused when it sets an envelope claim.
+    let dir = std::env::temp_dir().join(format!("ishare-jwt-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("claims.json");
+    std::fs::write(&file, r#"{"iss":"EU.EORI.NL000000999"}"#).unwrap();
+    let refused = satellite_jwt(&format!("@{}", file.display()));
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: invalid_argument: ") && stderr.contains("iss"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // Another issuer expected: refused with its kind.
+    let root = root_sha256();
+    let output = run(
+        &[
+            "verify-jwt",
+            "--audience",
+            CLIENT,
+            "--trust-sha256",
+            &root,
+            "--issuer",
+            "EU.EORI.NL000000999",
+            "--now",
+            NOW,
+            &token,
+        ],
+        None,
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("error: issuer_mismatch: "), "{stderr}");
+}
+
+#[test]
+fn check_party_prints_the_party_or_says_why_not() {
+    // The client's certificate fingerprint, from verifying its assertion.
+    let assertion = assertion(&[]);
+    let verified = verify("--trust-sha256", &root_sha256(), NOW, &[&assertion], None);
+    let claims: serde_json::Value = serde_json::from_str(&stdout(&verified)).unwrap();
+    let leaf = claims["leaf_sha256"].as_str().unwrap().to_string();
+    let parties = serde_json::json!({"parties_info": {"count": 1, "data": [{
+        "party_id": CLIENT, "party_name": "Demo Client",
+        "adherence": {"status": "Active", "start_date": "2025-01-01T00:00:00Z", "end_date": "2045-01-01T00:00:00Z"},
+        "certificates": [{"x5t#S256": leaf.to_lowercase()}]}]}});
+    let token = stdout(&satellite_jwt(&parties.to_string()));
+
+    let info: serde_json::Value = serde_json::from_str(&stdout(&client_verifies(
+        "check-party",
+        &token,
+        &["--party", CLIENT, "--leaf-sha256", &leaf],
+    )))
+    .unwrap();
+    assert_eq!(info["party_name"], "Demo Client");
+    assert_eq!(info["status"], "Active");
+    assert_eq!(info["start"], 1_735_689_600);
+
+    for (extra, kind) in [
+        (vec!["--party", "EU.EORI.NL000000999"], "party_unknown"),
+        (
+            vec!["--party", CLIENT, "--leaf-sha256", &"0".repeat(64)],
+            "party_certificate_unknown",
+        ),
+    ] {
+        let output = client_verifies("check-party", &token, &extra);
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.starts_with(&format!("error: {kind}: ")), "{stderr}");
+    }
+}
