@@ -174,6 +174,18 @@ pub enum Error {
     PartyNotActive(String),
     /// The party is listed, but not with the certificate that signed.
     PartyCertificateUnknown(String),
+    /// A token endpoint refused a token request (RFC 6749 §5.2).
+    TokenEndpoint {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The server's `error` code, if it sent one.
+        error: Option<String>,
+        /// The server's `error_description`, if it sent one.
+        error_description: Option<String>,
+    },
+    /// The network failed a request (connection refused, timeout, TLS):
+    /// raised by the bindings that do HTTP, never by the sans-IO core.
+    Network(String),
 }
 
 impl Error {
@@ -212,6 +224,8 @@ impl Error {
             Error::PartyUnknown(_) => 30,
             Error::PartyNotActive(_) => 31,
             Error::PartyCertificateUnknown(_) => 32,
+            Error::TokenEndpoint { .. } => 33,
+            Error::Network(_) => 34,
         }
     }
 
@@ -250,6 +264,8 @@ impl Error {
             Error::PartyUnknown(_) => "party_unknown",
             Error::PartyNotActive(_) => "party_not_active",
             Error::PartyCertificateUnknown(_) => "party_certificate_unknown",
+            Error::TokenEndpoint { .. } => "token_endpoint",
+            Error::Network(_) => "network",
         }
     }
 
@@ -288,6 +304,8 @@ impl Error {
         (30, "party_unknown"),
         (31, "party_not_active"),
         (32, "party_certificate_unknown"),
+        (33, "token_endpoint"),
+        (34, "network"),
     ];
 
     /// The [`Error::Internal`] a language binding reports when it catches a
@@ -441,6 +459,22 @@ impl fmt::Display for Error {
             Error::PartyCertificateUnknown(why) => {
                 write!(f, "party certificate unknown: {why}")
             }
+            // Read after the kind: "token_endpoint: 400 invalid_client: …".
+            Error::TokenEndpoint {
+                status,
+                error,
+                error_description,
+            } => {
+                write!(f, "{status}")?;
+                if let Some(error) = error {
+                    write!(f, " {error}")?;
+                }
+                match error_description {
+                    Some(description) => write!(f, ": {description}"),
+                    None => Ok(()),
+                }
+            }
+            Error::Network(why) => f.write_str(why),
         }
     }
 }

@@ -42,6 +42,7 @@ mod profile;
 mod replay;
 mod satellite;
 mod signer;
+mod token;
 mod trust;
 mod uuid;
 mod verifier;
@@ -63,5 +64,9 @@ pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAU
 pub use replay::{DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache};
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
 pub use signer::Signer;
+pub use token::{
+    AccessToken, DEFAULT_REFRESH_BEFORE_SECS, DEFAULT_TOKEN_CACHE_CAPACITY, FORM_CONTENT_TYPE,
+    TokenKey, TokenManager, TokenRequest, TokenStep,
+};
 pub use trust::TrustAnchor;
 pub use verifier::{MAX_LEEWAY_SECS, VerifiedAssertion, VerifiedJwt, Verifier};
