@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use ishare_jwt::{Error, PartyInfo, Signer, TrustAnchor, VerifiedAssertion, VerifiedJwt, Verifier};
 
 use crate::io::{now, read_bytes, read_text, rng, token_argument};
-use crate::{SignArgs, VerifyArgs, VerifyJwtArgs};
+use crate::{SignArgs, TokenArgs, VerifyArgs, VerifyJwtArgs};
 
 fn load_signer(args: &SignArgs) -> Result<Signer, Error> {
     Signer::from_pem(
@@ -44,6 +44,38 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<String, Error> {
     let at = args.now.map_or_else(now, Ok)?;
     let assertion = verifier.verify(&token, at, args.client_id.as_deref())?;
     Ok(json_for_terminal(&assertion_json(&assertion).to_string()))
+}
+
+/// `ishare-jwt token`: an access token from the server's token endpoint
+/// (or, with `--json`, its whole token response).
+pub(crate) fn token(args: &TokenArgs) -> Result<String, Error> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(Error::InvalidArgument(format!(
+            "--timeout must be more than 0 and at most 3600 seconds, got {}",
+            args.timeout
+        )));
+    }
+    let signer = Signer::from_pem(
+        read_bytes(&args.key)?,
+        &read_text(&args.chain)?,
+        &args.client_id,
+    )?;
+    let mut manager = ishare_jwt::TokenManager::new(signer);
+    let key = ishare_jwt::TokenKey::new(&args.audience, &args.url, &args.scope);
+    let at = now()?;
+    let ishare_jwt::TokenStep::Fetch(request) = manager.get(&mut rng(), &key, at)? else {
+        return Err(Error::Internal(
+            "a new token manager had a token cached".into(),
+        ));
+    };
+    let (status, body) =
+        crate::http::post(&request, std::time::Duration::from_secs_f64(args.timeout))?;
+    let token = manager.finish(&key, status, &body, at)?;
+    if args.json {
+        Ok(json_for_terminal(&String::from_utf8_lossy(&body)))
+    } else {
+        Ok(ishare_jwt::escape_for_display(&token.access_token))
+    }
 }
 
 /// `ishare-jwt sign-jwt`: any iSHARE JWT, with the claims given as JSON

@@ -3,6 +3,7 @@
 
 mod commands;
 mod demo;
+mod http;
 mod io;
 
 use clap::{Args, Parser, Subcommand};
@@ -34,6 +35,8 @@ enum Command {
     },
     /// Verify an assertion; print its claims as JSON.
     Verify(VerifyArgs),
+    /// Fetch an access token: post a token request, print the token.
+    Token(TokenArgs),
     /// Print any signed iSHARE JWT: the envelope plus the claims given.
     SignJwt {
         #[command(flatten)]
@@ -86,6 +89,35 @@ pub(crate) struct SignArgs {
     /// The `jti` (default: a random UUID v4).
     #[arg(long)]
     jti: Option<String>,
+}
+
+/// What fetching an access token needs.
+#[derive(Args)]
+pub(crate) struct TokenArgs {
+    /// Private key file: PKCS#8 or PKCS#1, PEM or DER.
+    #[arg(long)]
+    key: PathBuf,
+    /// Certificate chain file (PEM), leaf first.
+    #[arg(long)]
+    chain: PathBuf,
+    /// Our party id (EORI or did:ishare).
+    #[arg(long = "client")]
+    client_id: String,
+    /// The server's party id.
+    #[arg(long)]
+    audience: String,
+    /// The server's token endpoint (`https://…/connect/token`).
+    #[arg(long)]
+    url: String,
+    /// The `scope` parameter.
+    #[arg(long, default_value = ishare_jwt::DEFAULT_SCOPE)]
+    scope: String,
+    /// Seconds to wait for the whole request.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Print the whole token response (JSON), not only the access token.
+    #[arg(long)]
+    json: bool,
 }
 
 /// What verifying any iSHARE JWT needs.
@@ -144,6 +176,7 @@ fn main() -> ExitCode {
         Command::Assertion(args) => commands::assertion(&args),
         Command::TokenRequest { sign, scope } => commands::token_request(&sign, &scope),
         Command::Verify(args) => commands::verify(&args),
+        Command::Token(args) => commands::token(&args),
         Command::SignJwt { sign, claims } => commands::sign_jwt(&sign, claims.as_deref()),
         Command::VerifyJwt(args) => commands::verify_jwt(&args),
         Command::CheckParty {

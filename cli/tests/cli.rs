@@ -365,3 +365,100 @@ fn check_party_prints_the_party_or_says_why_not() {
         assert!(stderr.starts_with(&format!("error: {kind}: ")), "{stderr}");
     }
 }
+
+/// `ishare-jwt token` as the demo client against `url`.
+fn token_command(url: &str, extra: &[&str]) -> Output {
+    let (key, chain) = (pki("client-eori.key.pem"), pki("client-eori.chain.pem"));
+    let mut args = vec![
+        "token",
+        "--key",
+        &key,
+        "--chain",
+        &chain,
+        "--client",
+        CLIENT,
+        "--audience",
+        SERVER,
+        "--url",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    run(&args, None)
+}
+
+#[test]
+fn token_fetches_an_access_token_from_a_real_endpoint() {
+    let endpoint = ishare_jwt_test_endpoint::Endpoint::start(0).unwrap();
+    let url = format!("{}/connect/token", endpoint.base_url());
+    assert_eq!(stdout(&token_command(&url, &[])), "token-1");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&token_command(&url, &["--json"]))).unwrap();
+    assert_eq!(
+        (json["access_token"].as_str(), json["expires_in"].as_i64()),
+        (Some("token-2"), Some(3600))
+    );
+    assert_eq!(endpoint.token_requests(), 2);
+
+    // A refusal: the server's error code and description, exit 1.
+    let output = token_command(&format!("{url}?fail=400"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: token_endpoint: 400 invalid_client: refused as the test asked"),
+        "{stderr}"
+    );
+    // The wrong audience: the endpoint's verifier refuses the assertion.
+    let (key, chain) = (pki("client-eori.key.pem"), pki("client-eori.chain.pem"));
+    let output = run(
+        &[
+            "token",
+            "--key",
+            &key,
+            "--chain",
+            &chain,
+            "--client",
+            CLIENT,
+            "--audience",
+            "EU.EORI.NL000000999",
+            "--url",
+            &url,
+        ],
+        None,
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("400 invalid_client: audience:"), "{stderr}");
+    let output = token_command(&format!("{url}?fail=500"), &[]);
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .starts_with("error: token_endpoint: 500")
+    );
+}
+
+#[test]
+fn token_reports_network_failures_within_the_timeout() {
+    // A port nobody listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = token_command(&format!("http://127.0.0.1:{port}/connect/token"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: network: POST http://127.0.0.1:"),
+        "{stderr}"
+    );
+
+    let endpoint = ishare_jwt_test_endpoint::Endpoint::start(0).unwrap();
+    let slow = format!("{}/connect/token?delay_ms=3000", endpoint.base_url());
+    let started = std::time::Instant::now();
+    let output = token_command(&slow, &["--timeout", "0.5"]);
+    assert!(started.elapsed() < std::time::Duration::from_millis(2500));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: network: ") && stderr.to_lowercase().contains("timeout"),
+        "{stderr}"
+    );
+}
