@@ -462,3 +462,49 @@ fn token_reports_network_failures_within_the_timeout() {
         "{stderr}"
     );
 }
+
+#[path = "../../core/tests/common/mini_ca.rs"]
+mod mini_ca;
+
+/// The certificate path rules reach the command line: a leaf whose
+/// keyUsage does not allow signing is refused with `certificate_usage`,
+/// one allowing only contentCommitment (eIDAS seals) is accepted.
+#[test]
+fn verify_applies_the_certificate_path_rules() {
+    let chain = mini_ca::chain("client-eori.chain.pem");
+    let intermediate = mini_ca::key("intermediate-ca");
+    let with_key_usage = |bits: &[u8]| {
+        let mut changed = chain.clone();
+        let usage = mini_ca::extension(mini_ca::ext::KEY_USAGE, true, bits);
+        changed[0] = mini_ca::reissued(&chain[0], &intermediate, |f| {
+            mini_ca::with_extension(f, usage)
+        });
+        mini_ca::assertion(
+            &changed,
+            &mini_ca::key("client-eori"),
+            CLIENT,
+            SERVER,
+            NOW.parse().unwrap(),
+        )
+    };
+    let refused = verify(
+        "--trust-sha256",
+        &root_sha256(),
+        NOW,
+        &[&with_key_usage(mini_ca::ext::KU_KEY_ENCIPHERMENT)],
+        None,
+    );
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: certificate_usage: x5c[0] may not sign"),
+        "{stderr}"
+    );
+    let accepted = verify(
+        "--trust-sha256",
+        &root_sha256(),
+        NOW,
+        &[&with_key_usage(mini_ca::ext::KU_CONTENT_COMMITMENT)],
+        None,
+    );
+    stdout(&accepted);
+}

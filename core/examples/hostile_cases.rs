@@ -196,6 +196,7 @@ pub fn cases() -> Value {
     ];
     let mut tokens = tokens;
     tokens.extend(security_review_cases());
+    tokens.extend(path_rule_cases());
     let chain = pki("client-eori.chain.pem");
     let key = pki("client-eori.key.pem");
     let signer_inputs = json!([
@@ -337,6 +338,150 @@ fn security_review_cases() -> Vec<Value> {
         "L4: each x5c certificate must certify the one before",
     ));
     cases
+}
+
+/// The certificate path rules (RFC 5280 §6.1, SECURITY.md), one chain per
+/// rule, made from the test PKI: what each must be refused with, and the
+/// chains that must pass.
+fn path_rule_cases() -> Vec<Value> {
+    use mini_ca::ext;
+    let key = mini_ca::key("client-eori");
+    let (intermediate_key, root_key) = (mini_ca::key("intermediate-ca"), mini_ca::key("root-ca"));
+    let chain = mini_ca::chain("client-eori.chain.pem");
+    let token = |chain: &[Vec<u8>]| mini_ca::assertion(chain, &key, CLIENT, SERVER, NOW);
+    // The chain with the leaf's (0) or the intermediate's (1) tbs fields changed.
+    let changed = |position: usize, change: &dyn Fn(&mut Vec<Vec<u8>>)| {
+        let mut changed = chain.clone();
+        let issuer_key = if position == 0 {
+            &intermediate_key
+        } else {
+            &root_key
+        };
+        changed[position] = mini_ca::reissued(&chain[position], issuer_key, |f| change(f));
+        changed
+    };
+    // The chain with one extension added to (or replaced in) a certificate.
+    let with = |position: usize, oid: &[u8], critical: bool, value: &[u8]| {
+        let extension = mini_ca::extension(oid, critical, value);
+        changed(position, &|f| mini_ca::with_extension(f, extension.clone()))
+    };
+    let without_key_usage = changed(0, &|f| mini_ca::without_extension(f, ext::KEY_USAGE));
+    let null = [0x05, 0x00];
+    let mut cases = vec![
+        (
+            "leaf_key_usage_key_encipherment_only",
+            with(0, ext::KEY_USAGE, true, ext::KU_KEY_ENCIPHERMENT),
+            "certificate_usage",
+        ),
+        (
+            "leaf_key_usage_key_cert_sign_only",
+            with(0, ext::KEY_USAGE, true, ext::KU_KEY_CERT_SIGN),
+            "certificate_usage",
+        ),
+        (
+            "leaf_is_a_ca",
+            with(0, ext::BASIC_CONSTRAINTS, true, ext::CA_TRUE),
+            "certificate_usage",
+        ),
+        (
+            "ca_without_key_cert_sign",
+            with(1, ext::KEY_USAGE, true, ext::KU_CRL_SIGN),
+            "certificate_usage",
+        ),
+        (
+            "unknown_critical_extension_on_the_leaf",
+            with(0, ext::UNKNOWN, true, &null),
+            "invalid_certificate",
+        ),
+        (
+            "unknown_critical_extension_on_a_ca",
+            with(1, ext::UNKNOWN, true, &null),
+            "invalid_certificate",
+        ),
+        ("leaf_key_usage_absent", without_key_usage, "valid"),
+        (
+            "leaf_content_commitment_only",
+            with(0, ext::KEY_USAGE, true, ext::KU_CONTENT_COMMITMENT),
+            "valid",
+        ),
+        (
+            "leaf_extended_key_usage_server_auth_only",
+            with(0, ext::EXTENDED_KEY_USAGE, false, ext::EKU_SERVER_AUTH),
+            "valid",
+        ),
+        ("path_len_0_directly_above_the_leaf", chain.clone(), "valid"),
+        (
+            "non_critical_unknown_extension",
+            with(0, ext::UNKNOWN, false, &null),
+            "valid",
+        ),
+    ];
+    // Name constraints on the intermediate excluding the leaf's C=NL, O=Demo Client.
+    let leaf_subject = mini_ca::tbs_fields(&chain[0])[mini_ca::SUBJECT].clone();
+    let excluded = mini_ca::name_constraints_excluding(&mini_ca::name_prefix(&leaf_subject, 2));
+    cases.push((
+        "name_constraints_exclude_the_leaf",
+        with(1, ext::NAME_CONSTRAINTS, true, &excluded),
+        "certificate_usage",
+    ));
+    // A sub-CA under the intermediate (pathLenConstraint 0) issuing the leaf.
+    let sub_ca_key = mini_ca::key("client-4096");
+    let mut sub_ca = mini_ca::tbs_fields(&chain[1]);
+    sub_ca[mini_ca::ISSUER] = sub_ca[mini_ca::SUBJECT].clone();
+    sub_ca[mini_ca::SUBJECT] =
+        mini_ca::name(&[(mini_ca::COMMON_NAME, 0x0c, "ishare-jwt Test Sub CA")]);
+    sub_ca[mini_ca::SPKI] =
+        mini_ca::tbs_fields(&mini_ca::chain("client-4096.chain.pem")[0])[mini_ca::SPKI].clone();
+    mini_ca::with_extension(
+        &mut sub_ca,
+        mini_ca::extension(ext::BASIC_CONSTRAINTS, true, ext::CA_TRUE),
+    );
+    mini_ca::with_extension(
+        &mut sub_ca,
+        mini_ca::extension(ext::KEY_USAGE, true, ext::KU_KEY_CERT_SIGN),
+    );
+    let sub_ca_subject = sub_ca[mini_ca::SUBJECT].clone();
+    let sub_ca = mini_ca::signed(sub_ca, &intermediate_key, mini_ca::Scheme::Pkcs1Sha256);
+    let leaf = mini_ca::reissued(&chain[0], &sub_ca_key, |f| {
+        f[mini_ca::ISSUER] = sub_ca_subject
+    });
+    cases.push((
+        "path_len_0_above_another_ca",
+        vec![leaf, sub_ca, chain[1].clone(), chain[2].clone()],
+        "certificate_usage",
+    ));
+    let mut out: Vec<Value> = cases
+        .into_iter()
+        .map(|(name, chain, expect)| {
+            case(
+                name,
+                token(&chain),
+                expect,
+                "a certificate path rule (SECURITY.md)",
+            )
+        })
+        .collect();
+    // A self-signed CA leaf, pinned by its own fingerprint.
+    let mut pinned = mini_ca::tbs_fields(&chain[0]);
+    pinned[mini_ca::ISSUER] = pinned[mini_ca::SUBJECT].clone();
+    mini_ca::with_extension(
+        &mut pinned,
+        mini_ca::extension(ext::BASIC_CONSTRAINTS, true, ext::CA_TRUE),
+    );
+    mini_ca::with_extension(
+        &mut pinned,
+        mini_ca::extension(ext::KEY_USAGE, true, ext::KU_SIGNATURE_AND_CERT_SIGN),
+    );
+    let pinned = mini_ca::signed(pinned, &key, mini_ca::Scheme::Pkcs1Sha256);
+    let mut pinned_case = case(
+        "pinned_self_signed_ca_leaf",
+        token(std::slice::from_ref(&pinned)),
+        "valid",
+        "a CA:TRUE leaf that is itself the trust anchor",
+    );
+    pinned_case["verifier"]["trusted_roots"] = json!([mini_ca::sha256_hex(&pinned)]);
+    out.push(pinned_case);
+    out
 }
 
 #[allow(dead_code)] // used when run as an example; the core's test includes this file too

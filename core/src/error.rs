@@ -186,6 +186,9 @@ pub enum Error {
     /// The network failed a request (connection refused, timeout, TLS):
     /// raised by the bindings that do HTTP, never by the sans-IO core.
     Network(String),
+    /// A certificate of the chain is sound but may not be used this way
+    /// (keyUsage, a CA leaf, pathLenConstraint, nameConstraints).
+    CertificateUsage(String),
 }
 
 impl Error {
@@ -226,6 +229,7 @@ impl Error {
             Error::PartyCertificateUnknown(_) => 32,
             Error::TokenEndpoint { .. } => 33,
             Error::Network(_) => 34,
+            Error::CertificateUsage(_) => 35,
         }
     }
 
@@ -266,6 +270,7 @@ impl Error {
             Error::PartyCertificateUnknown(_) => "party_certificate_unknown",
             Error::TokenEndpoint { .. } => "token_endpoint",
             Error::Network(_) => "network",
+            Error::CertificateUsage(_) => "certificate_usage",
         }
     }
 
@@ -306,6 +311,7 @@ impl Error {
         (32, "party_certificate_unknown"),
         (33, "token_endpoint"),
         (34, "network"),
+        (35, "certificate_usage"),
     ];
 
     /// The [`Error::Internal`] a language binding reports when it catches a
@@ -475,6 +481,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::Network(why) => f.write_str(why),
+            Error::CertificateUsage(why) => f.write_str(why),
         }
     }
 }

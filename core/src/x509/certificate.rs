@@ -9,16 +9,14 @@ use alloc::vec::Vec;
 use core::ops::Range;
 use sha2::{Digest, Sha256};
 
-use super::der::{self, DerError, Element, Reader, tag};
+use super::der::{self, DerError, Reader, tag};
+use super::extensions::{self, Extensions};
 use super::name::{SubjectNames, subject_names};
 use super::public_key::{RsaKeyShape, rsa_key_shape};
 use super::{algorithm, time};
 use crate::backend::{SignatureScheme, VerifyingKey};
 use crate::error::{Error, Result};
 use crate::limits::{self, MAX_CERTIFICATE_BYTES, MAX_RSA_BITS, MIN_RSA_BITS};
-
-/// `basicConstraints` (2.5.29.19).
-const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 
 /// A parsed certificate. Its public key is turned into a [`VerifyingKey`]
 /// only when a signature is to be checked with it.
@@ -39,8 +37,8 @@ pub(crate) struct ChainCertificate {
     pub not_before: i64,
     /// `notAfter`, Unix seconds.
     pub not_after: i64,
-    /// basicConstraints `cA`, `None` when the extension is absent.
-    pub ca: Option<bool>,
+    /// The extensions the path rules use.
+    pub extensions: Extensions,
     /// The subject's party attributes.
     pub names: SubjectNames,
 }
@@ -84,7 +82,7 @@ impl ChainCertificate {
             scheme: parsed.scheme,
             not_before: parsed.not_before,
             not_after: parsed.not_after,
-            ca: parsed.ca,
+            extensions: parsed.extensions,
             names: parsed.names,
             der: Vec::new(),
         };
@@ -107,7 +105,7 @@ impl ChainCertificate {
 
     /// Whether basicConstraints says this certificate is a CA.
     pub(crate) fn is_ca(&self) -> bool {
-        self.ca == Some(true)
+        self.extensions.ca == Some(true)
     }
 
     /// The public key, ready to verify (parsed now, not at load).
@@ -143,7 +141,7 @@ struct Parsed<'a> {
     scheme: SignatureScheme,
     not_before: i64,
     not_after: i64,
-    ca: Option<bool>,
+    extensions: Extensions,
     names: SubjectNames,
     key: Option<RsaKeyShape>,
 }
@@ -183,9 +181,9 @@ impl<'a> Parsed<'a> {
         let spki = fields.read(tag::SEQUENCE, "no subjectPublicKeyInfo")?;
         fields.optional(tag::implicit(1))?;
         fields.optional(tag::implicit(2))?;
-        let ca = match fields.optional(tag::explicit(3))? {
-            Some(extensions) => basic_constraints_ca(extensions)?,
-            None => None,
+        let extensions = match fields.optional(tag::explicit(3))? {
+            Some(extensions) => extensions::read(extensions)?,
+            None => Extensions::default(),
         };
         fields.finish("unexpected data at the end of tbsCertificate")?;
         Ok(Parsed {
@@ -197,55 +195,9 @@ impl<'a> Parsed<'a> {
             scheme,
             not_before,
             not_after,
-            ca,
+            extensions,
             names: subject_names(subject)?,
             key: rsa_key_shape(spki)?,
         })
     }
-}
-
-/// Walks the extensions (refusing one named twice, RFC 5280 §4.2) and
-/// returns basicConstraints' `cA`, if the extension is there.
-fn basic_constraints_ca(extensions: Element<'_>) -> core::result::Result<Option<bool>, DerError> {
-    let mut list = Reader::inside(
-        Reader::inside(extensions).read(tag::SEQUENCE, "extensions that are not a SEQUENCE")?,
-    );
-    let mut seen: Vec<&[u8]> = Vec::new();
-    let mut ca = None;
-    while !list.is_empty() {
-        let mut extension =
-            Reader::inside(list.read(tag::SEQUENCE, "an extension that is not a SEQUENCE")?);
-        let id = extension
-            .read(tag::OID, "an extension without an OID")?
-            .value;
-        if seen.contains(&id) {
-            return Err("an extension appears twice");
-        }
-        seen.push(id);
-        if let Some(critical) = extension.optional(tag::BOOLEAN)?
-            && !matches!(critical.value, [0x00] | [0xff])
-        {
-            return Err("an extension's critical flag is not a BOOLEAN");
-        }
-        let value = extension.read(tag::OCTET_STRING, "an extension without its value")?;
-        extension.finish("trailing data in an extension")?;
-        if id == BASIC_CONSTRAINTS {
-            let mut inner = Reader::new(value.value);
-            let mut fields =
-                Reader::inside(inner.read(tag::SEQUENCE, "basicConstraints is not a SEQUENCE")?);
-            inner.finish("trailing data after basicConstraints")?;
-            let is_ca = match fields.optional(tag::BOOLEAN)? {
-                Some(flag) => match flag.value {
-                    [0xff] => true,
-                    [0x00] => false,
-                    _ => return Err("basicConstraints cA is not a BOOLEAN"),
-                },
-                None => false,
-            };
-            fields.optional(tag::INTEGER)?;
-            fields.finish("trailing data in basicConstraints")?;
-            ca = Some(is_ca);
-        }
-    }
-    Ok(ca)
 }

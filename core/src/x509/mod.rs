@@ -4,6 +4,7 @@
 mod algorithm;
 mod certificate;
 mod der;
+mod extensions;
 mod name;
 mod path;
 mod pem;

@@ -1,4 +1,16 @@
-//! Certificate-path rules: from the `x5c` leaf up to a trust anchor.
+//! Certificate-path rules: from the `x5c` leaf up to a trust anchor — the
+//! one place they live (RFC 5280 §6.1, as this verifier applies it):
+//!
+//! - names link (issuer = the next certificate's subject) and every issuer
+//!   is a CA (basicConstraints, §4.2.1.9; an anchor needs none, §6.1.4(k));
+//! - no critical extension the verifier does not process (§4.2);
+//! - the leaf may sign: keyUsage, when present, allows digitalSignature or
+//!   contentCommitment (§4.2.1.3); a CA leaf only if it is the anchor;
+//! - every CA may issue: keyUsage, when present, allows keyCertSign;
+//!   pathLenConstraint counts the non-self-issued CAs below it (§4.2.1.9);
+//!   nameConstraints' directoryName subtrees bound the subjects below it
+//!   (§4.2.1.10);
+//! - every certificate is valid at `now`, and each signature verifies.
 //!
 //! Cheap checks come first and RSA last (F4 of the security review): the
 //! anchor is found by fingerprint, or by a PEM anchor's subject name equal
@@ -9,6 +21,7 @@
 //! RSA operation at all.
 
 use super::certificate::ChainCertificate;
+use super::extensions::{key_usage, name_within};
 use crate::error::{Error, Result};
 use crate::trust::TrustAnchor;
 
@@ -55,6 +68,7 @@ pub(crate) fn verify_path(
     if let (Meeting::IssuedBy(position, ca), Some(certificate)) = (&meeting, chain.get(top)) {
         check_link(certificate, ca, *position, true)?;
     }
+    check_usage(chain, top, &meeting)?;
     let mut window = (i64::MIN, i64::MAX);
     let path = chain.iter().take(top + 1).enumerate();
     let anchor_position = match meeting {
@@ -104,6 +118,95 @@ pub(crate) fn verify_tail(chain: &[ChainCertificate], tail_from: usize) -> Resul
     Ok(())
 }
 
+/// The rules on what each certificate of the path may do (see the module
+/// documentation), before any signature is checked.
+fn check_usage(chain: &[ChainCertificate], top: usize, meeting: &Meeting<'_>) -> Result<()> {
+    let path = chain.get(..=top).unwrap_or_default();
+    for (position, certificate) in path.iter().enumerate() {
+        if let Some(oid) = &certificate.extensions.unknown_critical {
+            return Err(Error::InvalidCertificate(alloc::format!(
+                "x5c[{position}] has the critical extension {oid}, which this verifier does not process"
+            )));
+        }
+    }
+    let Some(leaf) = path.first() else {
+        return Ok(());
+    };
+    if !(leaf.extensions.allows(key_usage::DIGITAL_SIGNATURE)
+        || leaf.extensions.allows(key_usage::CONTENT_COMMITMENT))
+    {
+        return Err(Error::CertificateUsage(
+            "x5c[0] may not sign: its keyUsage allows neither digitalSignature nor contentCommitment"
+                .into(),
+        ));
+    }
+    if leaf.is_ca() && !matches!(meeting, Meeting::Carried(0)) {
+        return Err(Error::CertificateUsage(
+            "x5c[0] is a CA certificate (basicConstraints cA TRUE): a CA signs tokens only as the pinned trust anchor itself".into(),
+        ));
+    }
+    // The issuers: x5c[1..=top], then a PEM anchor that issued x5c[top].
+    let anchor = match meeting {
+        Meeting::IssuedBy(_, ca) => Some((chain.len(), "the trusted CA".into(), *ca)),
+        Meeting::Carried(_) => None,
+    };
+    let issuers = path
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(position, c)| (position, alloc::format!("x5c[{position}]"), c))
+        .chain(anchor);
+    for (position, name, issuer) in issuers {
+        if !issuer.extensions.allows(key_usage::KEY_CERT_SIGN) {
+            return Err(Error::CertificateUsage(alloc::format!(
+                "{name} may not issue certificates: its keyUsage lacks keyCertSign"
+            )));
+        }
+        let below = path.get(..position.min(path.len())).unwrap_or_default();
+        if let Some(limit) = issuer.extensions.path_len {
+            let cas_below = below
+                .iter()
+                .skip(1)
+                .filter(|c| c.issuer() != c.subject())
+                .count();
+            if cas_below as u64 > limit {
+                return Err(Error::CertificateUsage(alloc::format!(
+                    "{name} allows {limit} CA certificate(s) below it (pathLenConstraint), the chain has {cas_below}"
+                )));
+            }
+        }
+        if let Some(constraints) = &issuer.extensions.name_constraints {
+            for (index, certificate) in below.iter().enumerate() {
+                let self_issued_ca = index > 0 && certificate.issuer() == certificate.subject();
+                let subject = certificate.subject();
+                if self_issued_ca || subject == [0x30, 0x00] {
+                    continue;
+                }
+                let permitted = constraints.permitted.is_empty()
+                    || constraints
+                        .permitted
+                        .iter()
+                        .any(|base| name_within(subject, base));
+                let excluded = constraints
+                    .excluded
+                    .iter()
+                    .any(|base| name_within(subject, base));
+                if !permitted || excluded {
+                    return Err(Error::CertificateUsage(alloc::format!(
+                        "the subject of x5c[{index}] is {} the names {name} may issue for (nameConstraints)",
+                        if excluded {
+                            "among those excluded from"
+                        } else {
+                            "outside"
+                        }
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn find_anchor<'a>(chain: &[ChainCertificate], anchors: &'a [TrustAnchor]) -> Result<Meeting<'a>> {
     for (position, certificate) in chain.iter().enumerate() {
         if anchors.iter().any(|a| a.sha256 == certificate.sha256) {
@@ -138,7 +241,7 @@ fn check_link(
         )));
     }
     let may_issue = if issuer_is_anchor {
-        issuer.ca != Some(false)
+        issuer.extensions.ca != Some(false)
     } else {
         issuer.is_ca()
     };

@@ -309,3 +309,73 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02X}"))
         .collect()
 }
+
+/// An Extension: `SEQUENCE { extnID, critical (if TRUE), extnValue }`.
+pub fn extension(oid: &[u8], critical: bool, value: &[u8]) -> Vec<u8> {
+    let mut parts = vec![tlv(0x06, oid)];
+    if critical {
+        parts.push(vec![0x01, 0x01, 0xff]);
+    }
+    parts.push(tlv(0x04, value));
+    sequence(&parts)
+}
+
+/// The tbs fields with `extension` in place of the one with its OID (or
+/// added), creating the `[3]` extensions when there are none.
+pub fn with_extension(fields: &mut Vec<Vec<u8>>, extension: Vec<u8>) {
+    let oid = children(&extension)[0].clone();
+    let mut list = match fields.get(EXTENSIONS) {
+        Some(explicit) => children(&children(explicit)[0]),
+        None => Vec::new(),
+    };
+    match list.iter().position(|e| children(e)[0] == oid) {
+        Some(at) => list[at] = extension,
+        None => list.push(extension),
+    }
+    let extensions = tlv(0xa3, &sequence(&list));
+    if fields.len() > EXTENSIONS {
+        fields[EXTENSIONS] = extensions;
+    } else {
+        fields.push(extensions);
+    }
+}
+
+/// The tbs fields without the extension whose OID value is `oid`.
+pub fn without_extension(fields: &mut [Vec<u8>], oid: &[u8]) {
+    let mut list = children(&children(&fields[EXTENSIONS])[0]);
+    list.retain(|e| value(&children(e)[0]) != oid);
+    fields[EXTENSIONS] = tlv(0xa3, &sequence(&list));
+}
+
+/// Extension OIDs (values) and values for the path-rule cases.
+pub mod ext {
+    pub const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+    pub const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+    pub const EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+    pub const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
+    /// 1.3.6.1.4.1.99999.1: a private OID nobody processes.
+    pub const UNKNOWN: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x86, 0x8d, 0x1f, 0x01];
+    /// basicConstraints cA TRUE.
+    pub const CA_TRUE: &[u8] = &[0x30, 0x03, 0x01, 0x01, 0xff];
+    /// keyUsage values (BIT STRINGs).
+    pub const KU_KEY_ENCIPHERMENT: &[u8] = &[0x03, 0x02, 0x05, 0x20];
+    pub const KU_KEY_CERT_SIGN: &[u8] = &[0x03, 0x02, 0x02, 0x04];
+    pub const KU_CONTENT_COMMITMENT: &[u8] = &[0x03, 0x02, 0x06, 0x40];
+    pub const KU_CRL_SIGN: &[u8] = &[0x03, 0x02, 0x01, 0x02];
+    pub const KU_SIGNATURE_AND_CERT_SIGN: &[u8] = &[0x03, 0x02, 0x02, 0x84];
+    /// extendedKeyUsage serverAuth only.
+    pub const EKU_SERVER_AUTH: &[u8] = &[
+        0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01,
+    ];
+}
+
+/// nameConstraints excluding the subtree `name` (a Name's DER).
+pub fn name_constraints_excluding(name: &[u8]) -> Vec<u8> {
+    let subtree = sequence(&[tlv(0xa4, name)]);
+    sequence(&[tlv(0xa1, &subtree)])
+}
+
+/// The leading `count` RDNs of a Name, as a Name.
+pub fn name_prefix(name: &[u8], count: usize) -> Vec<u8> {
+    sequence(&children(name)[..count])
+}
