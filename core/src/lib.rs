@@ -68,5 +68,9 @@ pub use token::{
     AccessToken, DEFAULT_REFRESH_BEFORE_SECS, DEFAULT_TOKEN_CACHE_CAPACITY, FORM_CONTENT_TYPE,
     TokenKey, TokenManager, TokenRequest, TokenStep,
 };
+pub use token::{
+    OAuthError, ParsedTokenRequest, TOKEN_RESPONSE_HEADERS, parse_token_request,
+    parse_token_request_pairs, token_response_body,
+};
 pub use trust::TrustAnchor;
 pub use verifier::{MAX_LEEWAY_SECS, VerifiedAssertion, VerifiedJwt, Verifier};

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use ishare_jwt::{ReplayCache, TrustAnchor, Verifier};
+use ishare_jwt::{OAuthError, ReplayCache, TrustAnchor, Verifier};
 
 /// The party id the endpoint answers as (the assertions' audience).
 pub const SERVER_ID: &str = "EU.EORI.NL000000100";
@@ -147,40 +147,46 @@ fn serve(stream: TcpStream, state: &State) -> std::io::Result<()> {
 
 fn token(state: &State, query: &str, body: &str) -> (u16, &'static str, String) {
     state.token_requests.fetch_add(1, Ordering::SeqCst);
-    let option = |name: &str| field(query, name).and_then(|v| v.parse::<u64>().ok());
+    let option = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
     if let Some(delay) = option("delay_ms") {
         std::thread::sleep(Duration::from_millis(delay));
     }
+    let refuse = |error: &OAuthError| (error.status, "application/json", error.body());
     match option("fail") {
         Some(500) => return (500, "text/plain", "internal error (asked for)".into()),
-        Some(400) => return refuse("invalid_client", "refused as the test asked"),
+        Some(400) => {
+            return refuse(&OAuthError {
+                status: 400,
+                error: "invalid_client",
+                error_description: "refused as the test asked".into(),
+            });
+        }
         _ => {}
     }
-    if field(body, "grant_type").as_deref() != Some("client_credentials") {
-        return refuse(
-            "unsupported_grant_type",
-            "grant_type must be client_credentials",
-        );
-    }
-    let (Some(assertion), Some(client_id)) =
-        (field(body, "client_assertion"), field(body, "client_id"))
-    else {
-        return refuse(
-            "invalid_request",
-            "client_assertion and client_id are required",
-        );
+    // The library's own token-endpoint rules: parse, verify, answer.
+    let request = match ishare_jwt::parse_token_request(body) {
+        Ok(request) => request,
+        Err(error) => return refuse(&error),
     };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
     let mut replay = state.replay.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Err(error) = state
-        .verifier
-        .verify_once(&assertion, now, Some(&client_id), &mut replay)
-    {
-        return refuse("invalid_client", &format!("{}: {error}", error.kind()));
-    }
+    let verified = state.verifier.verify_once(
+        &request.client_assertion,
+        now,
+        Some(&request.client_id),
+        &mut replay,
+    );
     drop(replay);
+    if let Err(error) = verified {
+        return refuse(&OAuthError::from_error(&error));
+    }
     let token = format!("token-{}", state.issued.fetch_add(1, Ordering::SeqCst) + 1);
     state
         .tokens
@@ -191,7 +197,7 @@ fn token(state: &State, query: &str, body: &str) -> (u16, &'static str, String) 
     (
         200,
         "application/json",
-        format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{expires_in}}}"#),
+        ishare_jwt::token_response_body(&token, expires_in, None),
     )
 }
 
@@ -211,49 +217,6 @@ fn resource(state: &State, authorization: &str) -> (u16, &'static str, String) {
             r#"{"error":"invalid_token"}"#.into(),
         )
     }
-}
-
-fn refuse(error: &str, description: &str) -> (u16, &'static str, String) {
-    let escaped = description.replace('\\', "\\\\").replace('"', "\\\"");
-    (
-        400,
-        "application/json",
-        format!(r#"{{"error":"{error}","error_description":"{escaped}"}}"#),
-    )
-}
-
-/// A form field (`application/x-www-form-urlencoded`), decoded.
-fn field(form: &str, name: &str) -> Option<String> {
-    form.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| percent_decode(value))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok());
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(decoded) => {
-                        out.push(decoded);
-                        i += 2;
-                    }
-                    None => out.push(b),
-                }
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn reason(status: u16) -> &'static str {
