@@ -66,6 +66,7 @@ impl<'a> CompactParts<'a> {
     /// tokens over `max_bytes`.
     pub(crate) fn split(token: &'a str, max_bytes: usize) -> Result<Self> {
         limits::check("token length in bytes", token.len(), max_bytes)?;
+        check_alphabet(token)?;
         let mut parts = token.split('.');
         let (Some(header), Some(claims), Some(signature), None, Some((signing_input, _))) = (
             parts.next(),
@@ -86,6 +87,33 @@ impl<'a> CompactParts<'a> {
             signing_input,
         })
     }
+}
+
+/// A compact JWS is base64url and dots only: anything else — a trailing
+/// newline from a file or `curl`, a space, a quote — is `malformed` and
+/// named, never taken for a bad signature.
+fn check_alphabet(token: &str) -> Result<()> {
+    let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    let Some(position) = token.bytes().position(|b| !allowed(&b)) else {
+        return Ok(());
+    };
+    let found = token
+        .get(position..)
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or('?');
+    let what = if found.is_whitespace() && token.trim() != token {
+        if token.trim_end() != token {
+            "the token has trailing whitespace (a newline?): strip it before verifying".into()
+        } else {
+            "the token has leading whitespace: strip it before verifying".into()
+        }
+    } else {
+        alloc::format!(
+            "the token holds \"{}\" at byte {position}; a compact JWS is base64url and dots only",
+            found.escape_default()
+        )
+    };
+    Err(Error::Malformed(what))
 }
 
 /// Header and claims of a token, decoded but NOT verified: for display only.

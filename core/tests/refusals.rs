@@ -256,3 +256,21 @@ fn every_error_kind_is_listed_once_with_its_code() {
         );
     }
 }
+
+/// A token copied with its line ending (what `curl --data-binary @-` sends
+/// from a file) is malformed, and says so — never a bad signature.
+#[test]
+fn surrounding_whitespace_and_foreign_characters_are_malformed_and_named() {
+    let token = token("ws", NOW);
+    for (bad, words) in [
+        (format!("{token}\n"), "trailing whitespace"),
+        (format!("{token}\r\n"), "trailing whitespace"),
+        (format!(" {token}"), "leading whitespace"),
+        (format!("\"{token}\""), "base64url and dots only"),
+        (token.replacen('.', ".+", 1), "base64url and dots only"),
+    ] {
+        let error = verifier().verify(&bad, NOW, None).unwrap_err();
+        assert_eq!(error.kind(), "malformed", "{bad:?}");
+        assert!(error.to_string().contains(words), "{error}");
+    }
+}
