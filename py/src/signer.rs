@@ -95,8 +95,9 @@ impl PySigner {
     /// (`iss` = `sub` = this party, `aud`, `jti`, `iat` = `nbf` = `now`,
     /// `exp` = `iat` + 30) followed by the members of `claims`, a mapping
     /// written as JSON by Python's `json` module (`ensure_ascii=False`,
-    /// `allow_nan=False`) — or of `claims_json`, JSON object text used as
-    /// given. A claim the envelope owns raises `InvalidArgumentError`.
+    /// `allow_nan=False`) — or of `claims_json`, JSON object text — in their
+    /// order, values unchanged. A claim the envelope owns raises
+    /// `InvalidArgumentError`.
     #[pyo3(signature = (audience, claims = None, *, claims_json = None, now = None, jti = None))]
     fn sign_jwt(
         &self,

@@ -116,7 +116,8 @@ class Signer:
 
         ``claims`` is written as JSON by Python's ``json`` module
         (``ensure_ascii=False``, ``allow_nan=False``); ``claims_json`` is JSON
-        object text used as given (pass one or neither). A value of a type JSON
+        object text instead (pass one or neither). The members follow the
+        envelope in their order, values unchanged. A value of a type JSON
         has no form for raises ``TypeError``; NaN, a lone surrogate or a claim
         of the envelope raises ``InvalidArgumentError``.
         """
