@@ -8,7 +8,9 @@
 mod assertion;
 mod convert;
 mod errors;
+mod jwt;
 mod profile;
+mod satellite;
 mod signer;
 mod verifier;
 
@@ -23,7 +25,11 @@ mod _native {
     #[pymodule_export]
     use crate::assertion::PyAssertion;
     #[pymodule_export]
+    use crate::jwt::PyVerifiedJwt;
+    #[pymodule_export]
     use crate::profile::PyProfile;
+    #[pymodule_export]
+    use crate::satellite::{PyPartyInfo, check_party, trusted_list_anchors};
     #[pymodule_export]
     use crate::signer::PySigner;
     #[pymodule_export]
@@ -53,9 +59,13 @@ mod _native {
 fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let mut public: Vec<String> = [
         "Assertion",
+        "PartyInfo",
         "Profile",
         "Signer",
+        "VerifiedJwt",
         "Verifier",
+        "check_party",
+        "trusted_list_anchors",
         "DEFAULT_SCOPE",
     ]
     .into_iter()

@@ -7,12 +7,13 @@ use pyo3::types::PyDict;
 
 use crate::convert::{PemKind, now_or_clock, os_rng, pem_text, read_pem_file};
 use crate::errors::{BindingResult, guarded};
+use crate::jwt::claims_text;
 use crate::profile::{PyProfile, or_ishare};
 
 /// Signs iSHARE client assertions for one party: its private key, its
 /// certificate chain (leaf first) and its party id. Load it once, then call
-/// `client_assertion` or `token_request` per request; it is thread-safe and
-/// signs with the GIL released.
+/// `client_assertion` or `token_request` per request (`sign_jwt` for any
+/// other iSHARE JWT); it is thread-safe and signs with the GIL released.
 #[pyclass(frozen, module = "ishare_jwt", name = "Signer")]
 pub(crate) struct PySigner {
     inner: ishare_jwt::Signer,
@@ -85,6 +86,34 @@ impl PySigner {
             guarded(|| {
                 let issued_at = now_or_clock(now)?;
                 self.inner.sign(&mut os_rng(), audience, issued_at, jti)
+            })
+        })?;
+        Ok(token)
+    }
+
+    /// Any iSHARE JWT for `audience`: the envelope of a client assertion
+    /// (`iss` = `sub` = this party, `aud`, `jti`, `iat` = `nbf` = `now`,
+    /// `exp` = `iat` + 30) followed by the members of `claims`, a mapping
+    /// written as JSON by Python's `json` module (`ensure_ascii=False`,
+    /// `allow_nan=False`) — or of `claims_json`, JSON object text — in their
+    /// order, values unchanged. A claim the envelope owns raises
+    /// `InvalidArgumentError`.
+    #[pyo3(signature = (audience, claims = None, *, claims_json = None, now = None, jti = None))]
+    fn sign_jwt(
+        &self,
+        py: Python<'_>,
+        audience: &str,
+        claims: Option<&Bound<'_, PyAny>>,
+        claims_json: Option<String>,
+        now: Option<i64>,
+        jti: Option<&str>,
+    ) -> BindingResult<String> {
+        let claims_json = claims_text(claims, claims_json)?;
+        let token = py.detach(|| {
+            guarded(|| {
+                let now = now_or_clock(now)?;
+                self.inner
+                    .sign_jwt(&mut os_rng(), audience, claims_json.as_deref(), now, jti)
             })
         })?;
         Ok(token)

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use crate::assertion::PyAssertion;
 use crate::convert::{now_or_clock, str_list, to_u32, to_usize};
 use crate::errors::{BindingResult, guarded};
+use crate::jwt::PyVerifiedJwt;
 use crate::profile::{PyProfile, or_ishare};
 
 /// Verifies client assertions addressed to `audience` (our own party id),
@@ -117,6 +118,30 @@ impl PyVerifier {
             })
         })?;
         Ok(PyAssertion::from(verified))
+    }
+
+    /// Verifies any iSHARE JWT sent to us (a satellite's `parties_token`,
+    /// a `delegation_token`, ...) at `now` (Unix seconds; the system clock
+    /// when None) by every rule of `verify` but the `client_id` one; when
+    /// `issuer` is given, `iss` must be it (`IssuerMismatchError`). Like
+    /// `verify`, refuses a token seen before unless `replay_protection=False`.
+    /// Returns the envelope and the whole payload.
+    #[pyo3(signature = (token, *, now = None, issuer = None))]
+    fn verify_jwt(
+        &self,
+        py: Python<'_>,
+        token: &str,
+        now: Option<i64>,
+        issuer: Option<&str>,
+    ) -> BindingResult<PyVerifiedJwt> {
+        let verified = py.detach(|| {
+            guarded(|| {
+                let now = now_or_clock(now)?;
+                self.inner
+                    .verify_jwt_shared(token, now, issuer, &self.caches)
+            })
+        })?;
+        Ok(PyVerifiedJwt::from(verified))
     }
 
     /// Our identifier, the only acceptable `aud`.

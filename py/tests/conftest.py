@@ -1,4 +1,4 @@
-"""Fixtures: the client's signing material, a signer and a fresh verifier.
+"""Fixtures: the client's signing material, a signer, a fresh verifier, a satellite.
 
 The suite imports the *installed* ``ishare_jwt`` wheel; ``test_installed``
 checks that it does not come from the source tree.
@@ -6,10 +6,13 @@ checks that it does not come from the source tree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 import ishare_jwt
 
+from fake_satellite import Satellite, running_satellite
 from support import CLIENT_ID, ROOT_SHA256, SERVER_ID, vector_text
 
 
@@ -31,3 +34,11 @@ def signer(key_pem: str, chain_pem: str) -> ishare_jwt.Signer:
 @pytest.fixture
 def verifier() -> ishare_jwt.Verifier:
     return ishare_jwt.Verifier(SERVER_ID, [ROOT_SHA256])
+
+
+@pytest.fixture
+def satellite() -> Iterator[Satellite]:
+    """A satellite on 127.0.0.1 for this test only (see fake_satellite.py), stopped
+    after it whether it passed or failed."""
+    with running_satellite() as running:
+        yield running

@@ -6,7 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+import ishare_jwt
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+VECTORS = REPOSITORY / "tests" / "vectors"
+#: The test PKI of the general JWT vectors and the satellite tests.
+PKI = REPOSITORY / "testdata" / "pki"
 
 #: The client of most tests (iSHARE 2.0 EORI) and the server it talks to.
 CLIENT_ID = "EU.EORI.NL000000001"
@@ -16,6 +21,12 @@ ROOT_SHA256 = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"
 #: t0 of vectors.json: 2026-01-01T00:00:00Z.
 T0 = 1_767_225_600
 
+#: testdata/pki (tests/vectors/jwt): the satellite (server-eori), the client
+#: (client-eori) and the root they chain to.
+SATELLITE_ID = "EU.EORI.NL000000100"
+JWT_CLIENT_ID = "EU.EORI.NL000000101"
+PKI_ROOT_SHA256 = (PKI / "root-ca.sha256").read_text(encoding="ascii").strip()
+
 
 def vector_text(name: str) -> str:
     return (VECTORS / name).read_text(encoding="ascii")
@@ -24,6 +35,32 @@ def vector_text(name: str) -> str:
 def load_vectors() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(vector_text("vectors.json"))
     return data
+
+
+def load_jwt_vectors() -> dict[str, Any]:
+    text = (VECTORS / "jwt" / "vectors.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def pki_text(name: str) -> str:
+    return (PKI / name).read_text(encoding="ascii")
+
+
+def pki_signer(stem: str, party_id: str) -> ishare_jwt.Signer:
+    """A Signer of testdata/pki's `stem` (key and chain) for `party_id`."""
+    return ishare_jwt.Signer.from_files(
+        PKI / f"{stem}.key.pem", PKI / f"{stem}.chain.pem", party_id
+    )
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Equal as JSON values (member order aside): like ==, but 1, 1.0 and True differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
 
 
 def load_pki() -> dict[str, Any]:

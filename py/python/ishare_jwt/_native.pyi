@@ -1,8 +1,8 @@
 """Type stubs for the native module; the public names are re-exported by ``ishare_jwt``."""
 
 import os
-from collections.abc import Sequence
-from typing import ClassVar, Final, final
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Final, final
 
 from typing_extensions import TypeAlias
 
@@ -32,13 +32,18 @@ __all__ = [
     "InvalidResponseError",
     "InvalidTrustAnchorError",
     "IshareJwtError",
+    "IssuerMismatchError",
     "IssuerSubjectMismatchError",
     "KeyMismatchError",
     "MalformedError",
     "MissingCertificateError",
     "MissingClaimError",
     "NotYetValidError",
+    "PartyCertificateUnknownError",
     "PartyIdMismatchError",
+    "PartyInfo",
+    "PartyNotActiveError",
+    "PartyUnknownError",
     "Profile",
     "ReplayCacheFullError",
     "ReplayError",
@@ -47,8 +52,11 @@ __all__ = [
     "TooLargeError",
     "UnsupportedAlgorithmError",
     "UntrustedChainError",
+    "VerifiedJwt",
     "Verifier",
     "WeakKeyError",
+    "check_party",
+    "trusted_list_anchors",
 ]
 
 _Pem: TypeAlias = str | bytes
@@ -95,6 +103,24 @@ class Signer:
     def profile(self) -> Profile: ...
     @property
     def leaf_sha256(self) -> str: ...
+    def sign_jwt(
+        self,
+        audience: str,
+        claims: Mapping[str, Any] | None = None,
+        *,
+        claims_json: str | None = None,
+        now: int | None = None,
+        jti: str | None = None,
+    ) -> str:
+        """Any iSHARE JWT: the envelope (iss = sub, aud, jti, iat = nbf, exp) then ``claims``.
+
+        ``claims`` is written as JSON by Python's ``json`` module
+        (``ensure_ascii=False``, ``allow_nan=False``); ``claims_json`` is JSON
+        object text instead (pass one or neither). The members follow the
+        envelope in their order, values unchanged. A value of a type JSON
+        has no form for raises ``TypeError``; NaN, a lone surrogate or a claim
+        of the envelope raises ``InvalidArgumentError``.
+        """
 
 @final
 class Verifier:
@@ -119,6 +145,10 @@ class Verifier:
     def verify(
         self, token: str, *, now: int | None = None, client_id: str | None = None
     ) -> Assertion: ...
+    def verify_jwt(
+        self, token: str, *, now: int | None = None, issuer: str | None = None
+    ) -> VerifiedJwt:
+        """Verifies any iSHARE JWT sent to us; ``issuer``, when given, must be its ``iss``."""
     @property
     def audience(self) -> str: ...
     @property
@@ -152,6 +182,67 @@ class Assertion:
     def leaf_sha256(self) -> str: ...
     @property
     def chain(self) -> list[bytes]: ...
+
+@final
+class VerifiedJwt:
+    """Any iSHARE JWT that passed every check, with its whole payload."""
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        """The whole payload, ``json.loads(claims_json)`` (parsed once)."""
+    @property
+    def claims_json(self) -> str:
+        """The whole payload as the JSON text that was verified."""
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def jti(self) -> str: ...
+    @property
+    def issued_at(self) -> int: ...
+    @property
+    def not_before(self) -> int | None: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def algorithm(self) -> str: ...
+    @property
+    def leaf_sha256(self) -> str: ...
+    @property
+    def chain(self) -> list[bytes]: ...
+
+@final
+class PartyInfo:
+    """One participant as the satellite lists it."""
+
+    @property
+    def party_id(self) -> str: ...
+    @property
+    def party_name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def start(self) -> int:
+        """``adherence.start_date``, Unix seconds."""
+    @property
+    def end(self) -> int:
+        """``adherence.end_date``, Unix seconds."""
+    @property
+    def certificates(self) -> list[str]:
+        """The registered certificates' ``x5t#S256`` fingerprints."""
+
+def check_party(
+    parties_jwt: VerifiedJwt,
+    party_id: str,
+    *,
+    leaf_sha256: str | None = None,
+    now: int | None = None,
+) -> PartyInfo:
+    """Judges a verified ``parties_token``: listed, Active today, with that certificate."""
+
+def trusted_list_anchors(jwt: VerifiedJwt) -> list[str]:
+    """The granted, valid SHA-256 fingerprints of a verified ``trusted_list_token``."""
 
 class IshareJwtError(Exception):
     """Base of every ishare_jwt error."""
@@ -189,3 +280,7 @@ class BufferTooSmallError(IshareJwtError): ...
 class InvalidArgumentError(IshareJwtError): ...
 class InvalidResponseError(IshareJwtError): ...
 class InternalError(IshareJwtError): ...
+class IssuerMismatchError(IshareJwtError): ...
+class PartyUnknownError(IshareJwtError): ...
+class PartyNotActiveError(IshareJwtError): ...
+class PartyCertificateUnknownError(IshareJwtError): ...
