@@ -147,6 +147,23 @@ enum ishare_status
    * random number generator.
    */
   ISHARE_STATUS_INTERNAL = 28,
+  /**
+   * `iss` is not the issuer the caller expected
+   * (`ishare_verifier_verify_jwt` with an `issuer`).
+   */
+  ISHARE_STATUS_ISSUER_MISMATCH = 29,
+  /**
+   * The satellite's answer does not list the party (`ishare_check_party`).
+   */
+  ISHARE_STATUS_PARTY_UNKNOWN = 30,
+  /**
+   * The party is listed but not `Active`, or outside its adherence dates.
+   */
+  ISHARE_STATUS_PARTY_NOT_ACTIVE = 31,
+  /**
+   * The party is listed, but not with the certificate that signed.
+   */
+  ISHARE_STATUS_PARTY_CERTIFICATE_UNKNOWN = 32,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -397,7 +414,8 @@ void ishare_signer_free(ishare_signer *signer);
 
 /**
  * The name of a status: `"ok"`, or the core's error kind (`"expired"`,
- * `"replay"`, ...), as listed in tests/vectors/README.md. A number that is
+ * `"replay"`, ...), as listed in tests/vectors/README.md and
+ * tests/vectors/jwt/README.md. A number that is
  * not a status gives `"unknown"`.
  *
  * Ownership: the returned string is static; never free it. Never NULL.
