@@ -5,9 +5,9 @@ use core::ffi::c_char;
 use ishare_jwt::Signer;
 
 use crate::os::{resolve_now, rng};
-use crate::panic::{status_boundary, value_boundary};
+use crate::panic::status_boundary;
 use crate::status::ishare_status;
-use crate::strings::{Out, OutBuffer, arg_ref, arg_str, opt_arg_str};
+use crate::strings::{Out, OutBuffer, arg_ref, arg_str, free_handle, opt_arg_str};
 
 /// A party's private key, certificate chain and party id, loaded once to sign
 /// many client assertions. Opaque.
@@ -168,13 +168,9 @@ pub unsafe extern "C" fn ishare_signer_token_request(
 /// `signer` is NULL or a signer from `ishare_signer_from_pem` not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ishare_signer_free(signer: *mut ishare_signer) {
-    value_boundary((), || {
-        if !signer.is_null() {
-            // SAFETY: made by Box::into_raw in ishare_signer_from_pem and,
-            // per the caller, not freed before.
-            drop(unsafe { Box::from_raw(signer) });
-        }
-    });
+    // SAFETY: NULL, or made by Box::into_raw in ishare_signer_from_pem and,
+    // per the caller, not freed before.
+    unsafe { free_handle(signer) }
 }
 
 #[cfg(test)]

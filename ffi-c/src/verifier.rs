@@ -7,9 +7,9 @@ use ishare_jwt::{Error, ReplayCache, SharedCaches, TrustAnchor, Verifier, Verifi
 
 use crate::assertion::ishare_assertion;
 use crate::os::resolve_now;
-use crate::panic::{status_boundary, value_boundary};
+use crate::panic::status_boundary;
 use crate::status::ishare_status;
-use crate::strings::{Out, arg_ref, arg_str, null, opt_arg_str};
+use crate::strings::{Out, arg_ref, arg_str, free_handle, null, opt_arg_str};
 
 /// Verifies client assertions addressed to one party, trusting a fixed set
 /// of roots, and remembers every accepted token so that none is accepted
@@ -198,13 +198,9 @@ pub unsafe extern "C" fn ishare_verifier_verify(
 /// before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ishare_verifier_free(verifier: *mut ishare_verifier) {
-    value_boundary((), || {
-        if !verifier.is_null() {
-            // SAFETY: made by Box::into_raw in ishare_verifier_new and, per the
-            // caller, not freed before.
-            drop(unsafe { Box::from_raw(verifier) });
-        }
-    });
+    // SAFETY: NULL, or made by Box::into_raw in ishare_verifier_new and, per
+    // the caller, not freed before.
+    unsafe { free_handle(verifier) }
 }
 
 #[cfg(test)]
