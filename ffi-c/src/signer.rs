@@ -10,7 +10,7 @@ use crate::status::ishare_status;
 use crate::strings::{Out, OutBuffer, arg_ref, arg_str, free_handle, opt_arg_str};
 
 /// A party's private key, certificate chain and party id, loaded once to sign
-/// many client assertions. Opaque.
+/// many client assertions (or other iSHARE JWTs). Opaque.
 ///
 /// Ownership: made by `ishare_signer_from_pem`, owned by the caller until
 /// passed to `ishare_signer_free`. It is immutable and thread-safe: any
@@ -112,6 +112,64 @@ pub unsafe extern "C" fn ishare_signer_client_assertion(
     })
 }
 
+/// Signs any iSHARE JWT for `audience`: a satellite's answer, a
+/// `delegation_token`, a `capabilities_token`. The payload is the envelope
+/// of a client assertion (`iss` = `sub` = the signer's party id, `aud`,
+/// `jti`, `iat` = `nbf` = now, `exp` = `iat` + 30, or + the lifetime of an
+/// OAuth signer) followed by the members of `claims_json`, a JSON object, in
+/// their order and with their values unchanged.
+///
+/// `claims_json`: NULL means no members beyond the envelope. A member the
+/// envelope owns (`iss`, `sub`, `aud`, `jti`, `iat`, `nbf`, `exp`), a value
+/// that is not an object, JSON that does not parse (or has a duplicate
+/// member name, a lone surrogate, more than 32 levels) or more than 256 KiB
+/// is `ISHARE_STATUS_INVALID_ARGUMENT`. `now` and `jti` as for
+/// `ishare_signer_client_assertion`.
+///
+/// The buffer rules are those of `ishare_signer_client_assertion`: the
+/// length needed depends only on the signer, the audience, `claims_json`,
+/// the length of the jti and the number of digits of now, so a size query
+/// (`buf` NULL, `buf_len` 0) followed by the real call fits.
+///
+/// Ownership: everything stays the caller's; the signer is only read.
+///
+/// # Safety
+///
+/// As for `ishare_signer_client_assertion`; `claims_json` is NULL or
+/// NUL-terminated.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ishare_signer_sign_jwt(
+    signer: *const ishare_signer,
+    audience: *const c_char,
+    claims_json: *const c_char,
+    now: i64,
+    jti: *const c_char,
+    buf: *mut c_char,
+    buf_len: usize,
+    len_out: *mut usize,
+) -> ishare_status {
+    status_boundary(|| {
+        let out = OutBuffer::new(buf, buf_len, len_out)?;
+        // SAFETY: a live signer and NUL-terminated strings per the caller,
+        // used during this call only.
+        let (signer, audience, claims_json, jti) = unsafe {
+            (
+                arg_ref(signer, "signer")?,
+                arg_str(audience, "audience")?,
+                opt_arg_str(claims_json, "claims_json")?,
+                opt_arg_str(jti, "jti")?,
+            )
+        };
+        let now = resolve_now(now)?;
+        let token = signer
+            .inner
+            .sign_jwt(&mut rng(), audience, claims_json, now, jti)?;
+        // SAFETY: `buf`/`len_out` as the caller guarantees.
+        unsafe { out.write(&token) }
+    })
+}
+
 /// Builds the form body (`application/x-www-form-urlencoded`) of a token
 /// request, `POST /connect/token`, carrying a fresh client assertion:
 /// `grant_type=client_credentials&scope=...&client_id=...&client_assertion_type=...&client_assertion=...`.
@@ -181,5 +239,6 @@ mod tests {
         send_sync::<super::ishare_signer>();
         send_sync::<crate::ishare_verifier>();
         send_sync::<crate::ishare_assertion>();
+        send_sync::<crate::ishare_jwt>();
     }
 }

@@ -11,9 +11,9 @@ use crate::panic::status_boundary;
 use crate::status::ishare_status;
 use crate::strings::{Out, arg_ref, arg_str, free_handle, null, opt_arg_str};
 
-/// Verifies client assertions addressed to one party, trusting a fixed set
-/// of roots, and remembers every accepted token so that none is accepted
-/// twice. Opaque.
+/// Verifies client assertions and other iSHARE JWTs addressed to one party,
+/// trusting a fixed set of roots, and remembers every accepted token so that
+/// none is accepted twice. Opaque.
 ///
 /// Ownership: made by `ishare_verifier_new`, owned by the caller until passed
 /// to `ishare_verifier_free`. Thread-safe: any number of threads may verify
@@ -182,6 +182,60 @@ pub unsafe extern "C" fn ishare_verifier_verify(
         let assertion = Box::into_raw(Box::new(ishare_assertion::new(verified)?));
         // SAFETY: `assertion_out` is writable per the caller.
         unsafe { assertion_out.write(assertion) };
+        Ok(())
+    })
+}
+
+/// Verifies any iSHARE JWT addressed to us — a satellite's `parties_token`
+/// or `trusted_list_token`, a `delegation_token`, a `capabilities_token` —
+/// by every rule of `ishare_verifier_verify` but the `client_id` one, and,
+/// if it passes, remembers it like `ishare_verifier_verify` does (the same
+/// `iss` and `jti` are refused with `ISHARE_STATUS_REPLAY` afterwards, as long
+/// as the token has not expired; verify an answer once, then read it as
+/// often as needed). Tokens up to 512 KiB, payloads up to 256 KiB (a
+/// client assertion's payload: 8 KiB).
+///
+/// `now`: the clock in Unix seconds; a negative value means the system clock.
+/// `issuer`: the party that must have signed (`iss`), e.g. the satellite's
+/// id; NULL accepts any issuer whose certificate chain is trusted. Another
+/// issuer is `ISHARE_STATUS_ISSUER_MISMATCH`.
+///
+/// On success stores a new JWT in `*jwt_out`; otherwise leaves it untouched
+/// and returns the error status (`ishare_last_error` says what was wrong).
+///
+/// Ownership: `token` and `issuer` are only read during the call. The
+/// caller owns the new JWT and frees it with `ishare_jwt_free`.
+///
+/// # Safety
+///
+/// `verifier` is NULL or live; the strings are NULL or NUL-terminated;
+/// `jwt_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_verify_jwt(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    issuer: *const c_char,
+    jwt_out: *mut *mut crate::jwt::ishare_jwt,
+) -> ishare_status {
+    status_boundary(|| {
+        let jwt_out = Out::new(jwt_out, "jwt_out")?;
+        // SAFETY: a live verifier and NUL-terminated strings per the caller,
+        // used during this call only.
+        let (handle, token, issuer) = unsafe {
+            (
+                arg_ref(verifier, "verifier")?,
+                arg_str(token, "token")?,
+                opt_arg_str(issuer, "issuer")?,
+            )
+        };
+        let now = resolve_now(now)?;
+        let verified = handle
+            .verifier
+            .verify_jwt_shared(token, now, issuer, &handle.caches)?;
+        let jwt = Box::into_raw(Box::new(crate::jwt::ishare_jwt::new(verified)?));
+        // SAFETY: `jwt_out` is writable per the caller.
+        unsafe { jwt_out.write(jwt) };
         Ok(())
     })
 }
