@@ -175,6 +175,18 @@ typedef uint32_t ishare_status;
 #endif // __cplusplus
 
 /**
+ * The trust anchors of a satellite's trusted list: SHA-256 fingerprints of
+ * CA certificates, 64 upper-case hex digits each, in the list's order.
+ * Opaque; `ishare_anchor_list_roots` and `ishare_anchor_list_len` are the
+ * `trusted_roots` and `trusted_roots_len` of `ishare_verifier_new`.
+ *
+ * Ownership: made by `ishare_trusted_list_anchors`, owned by the caller
+ * until passed to `ishare_anchor_list_free`; independent of the JWT it was
+ * read from. Immutable, so any thread may read it.
+ */
+typedef struct ishare_anchor_list ishare_anchor_list;
+
+/**
  * A client assertion that passed every check of `ishare_verifier_verify`.
  * Opaque; read it with the `ishare_assertion_*` getters.
  *
@@ -195,6 +207,17 @@ typedef struct ishare_assertion ishare_assertion;
  * it). Immutable, so any thread may read it.
  */
 typedef struct ishare_jwt ishare_jwt;
+
+/**
+ * One participant as a satellite's `parties_token` lists it, returned by
+ * `ishare_check_party` once every check passed. Opaque; read it with the
+ * `ishare_party_info_*` getters.
+ *
+ * Ownership: made by `ishare_check_party`, owned by the caller until passed
+ * to `ishare_party_info_free`; independent of the JWT it was read from.
+ * Immutable, so any thread may read it.
+ */
+typedef struct ishare_party_info ishare_party_info;
 
 /**
  * A party's private key, certificate chain and party id, loaded once to sign
@@ -426,6 +449,214 @@ size_t ishare_last_error(char *buf, size_t buf_len);
  * a panic never crosses into C. Has no other effect.
  */
 ishare_status ishare_panic_selftest(void);
+
+/**
+ * Judges a verified `parties_token` (the answer of a satellite's
+ * `/parties?eori=...`, iSHARE 2.0 or 2.1 member names): the entry of
+ * `parties_info.data` whose `party_id` is `party_id` must exist (else
+ * `ISHARE_STATUS_PARTY_UNKNOWN`), have `adherence.status` `Active` and
+ * `start_date` <= now < `end_date` (else `ISHARE_STATUS_PARTY_NOT_ACTIVE`,
+ * the detail says which), and, when `leaf_sha256` is given, list it among
+ * its `certificates[].x5t#S256`, hex compared without regard to case (else
+ * `ISHARE_STATUS_PARTY_CERTIFICATE_UNKNOWN`). An answer that is not shaped
+ * as iSHARE says is `ISHARE_STATUS_INVALID_RESPONSE`.
+ *
+ * A token endpoint's full check: `ishare_verifier_verify` the client
+ * assertion, `ishare_verifier_verify_jwt` the satellite's answer with
+ * `issuer` = the satellite, then `ishare_check_party(parties_jwt,
+ * ishare_assertion_client_id(a), ishare_assertion_leaf_sha256(a), now)`.
+ *
+ * `now`: Unix seconds; a negative value means the system clock.
+ * `leaf_sha256`: NULL skips the certificate check.
+ *
+ * On success stores a new party info in `*party_out`; otherwise leaves it
+ * untouched and returns the error status.
+ *
+ * Ownership: the JWT and the strings are only read during the call. The
+ * caller owns the new party info and frees it with `ishare_party_info_free`.
+ *
+ * # Safety
+ *
+ * `parties_jwt` is NULL or live; the strings are NULL or NUL-terminated;
+ * `party_out` is NULL or writable.
+ */
+ishare_status ishare_check_party(const ishare_jwt *parties_jwt,
+                                 const char *party_id,
+                                 const char *leaf_sha256,
+                                 int64_t now,
+                                 ishare_party_info **party_out);
+
+/**
+ * The party's id (`party_id`). NULL if `info` is NULL.
+ *
+ * Ownership: the string belongs to the party info and stays valid until
+ * `ishare_party_info_free`; do not free it.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+const char *ishare_party_info_party_id(const ishare_party_info *info);
+
+/**
+ * The party's name (`party_name`; empty if the satellite gives none). NULL
+ * if `info` is NULL.
+ *
+ * Ownership: as for `ishare_party_info_party_id`.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+const char *ishare_party_info_party_name(const ishare_party_info *info);
+
+/**
+ * The adherence status (`Active` for every party `ishare_check_party`
+ * returns). NULL if `info` is NULL.
+ *
+ * Ownership: as for `ishare_party_info_party_id`.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+const char *ishare_party_info_status(const ishare_party_info *info);
+
+/**
+ * The start of the party's adherence (`adherence.start_date`), Unix
+ * seconds; 0 if `info` is NULL.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+int64_t ishare_party_info_start(const ishare_party_info *info);
+
+/**
+ * The end of the party's adherence (`adherence.end_date`), Unix seconds;
+ * 0 if `info` is NULL.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+int64_t ishare_party_info_end(const ishare_party_info *info);
+
+/**
+ * How many certificates the satellite registers for the party; 0 if `info`
+ * is NULL.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+size_t ishare_party_info_certificates_len(const ishare_party_info *info);
+
+/**
+ * The `x5t#S256` fingerprint (SHA-256 hex, as the satellite lists it) of
+ * registered certificate `index` (0 to `ishare_party_info_certificates_len`
+ * - 1). NULL if `info` is NULL or `index` is out of range.
+ *
+ * Ownership: as for `ishare_party_info_party_id`.
+ *
+ * # Safety
+ *
+ * `info` is NULL or live.
+ */
+const char *ishare_party_info_certificate(const ishare_party_info *info, size_t index);
+
+/**
+ * Frees a party info and the strings its getters returned. NULL is accepted
+ * and ignored.
+ *
+ * Ownership: takes the party info back from the caller; neither it nor any
+ * string read from it may be used afterwards.
+ *
+ * # Safety
+ *
+ * `info` is NULL or a party info from `ishare_check_party` not freed before.
+ */
+void ishare_party_info_free(ishare_party_info *info);
+
+/**
+ * Reads the trust anchors of a verified `trusted_list_token` (the answer of
+ * a satellite's `/trusted_list`, iSHARE 2.0 or 2.1 member names): every
+ * entry whose `status` is `granted` and whose `validity` is `valid`, by its
+ * `certificate_fingerprint`. Entries withdrawn, under supervision or invalid
+ * are left out. A list with none left, or a granted fingerprint that is not
+ * SHA-256 hex, is `ISHARE_STATUS_INVALID_RESPONSE`; a token without a trusted
+ * list is `ISHARE_STATUS_MISSING_CLAIM`.
+ *
+ * On success stores a new list (at least one anchor) in `*anchors_out`;
+ * otherwise leaves it untouched and returns the error status. Pass it
+ * straight to a verifier:
+ *
+ * ```c
+ * ishare_verifier_new(our_id, ishare_anchor_list_roots(anchors),
+ *                     ishare_anchor_list_len(anchors), leeway_s, &verifier);
+ * ```
+ *
+ * Ownership: the JWT is only read during the call. The caller owns the new
+ * list and frees it with `ishare_anchor_list_free` (a verifier made from it
+ * keeps its own copies).
+ *
+ * # Safety
+ *
+ * `trusted_list_jwt` is NULL or live; `anchors_out` is NULL or writable.
+ */
+ishare_status ishare_trusted_list_anchors(const ishare_jwt *trusted_list_jwt,
+                                          ishare_anchor_list **anchors_out);
+
+/**
+ * How many anchors the list holds; 0 if `anchors` is NULL.
+ *
+ * # Safety
+ *
+ * `anchors` is NULL or live.
+ */
+size_t ishare_anchor_list_len(const ishare_anchor_list *anchors);
+
+/**
+ * Anchor `index` (0 to `ishare_anchor_list_len` - 1): a SHA-256
+ * fingerprint, 64 upper-case hex digits. NULL if `anchors` is NULL or
+ * `index` is out of range.
+ *
+ * Ownership: the string belongs to the list and stays valid until
+ * `ishare_anchor_list_free`; do not free it.
+ *
+ * # Safety
+ *
+ * `anchors` is NULL or live.
+ */
+const char *ishare_anchor_list_get(const ishare_anchor_list *anchors, size_t index);
+
+/**
+ * All anchors as an array of `ishare_anchor_list_len` strings: the
+ * `trusted_roots` argument of `ishare_verifier_new`. NULL if `anchors` is
+ * NULL.
+ *
+ * Ownership: the array and its strings belong to the list and stay valid
+ * until `ishare_anchor_list_free`; do not free or change them.
+ *
+ * # Safety
+ *
+ * `anchors` is NULL or live.
+ */
+const char *const *ishare_anchor_list_roots(const ishare_anchor_list *anchors);
+
+/**
+ * Frees an anchor list, its array and its strings. NULL is accepted and
+ * ignored.
+ *
+ * Ownership: takes the list back from the caller; neither it nor anything
+ * read from it may be used afterwards.
+ *
+ * # Safety
+ *
+ * `anchors` is NULL or a list from `ishare_trusted_list_anchors` not freed
+ * before.
+ */
+void ishare_anchor_list_free(ishare_anchor_list *anchors);
 
 /**
  * Loads a signer from a PEM private key (PKCS#8 or PKCS#1), a PEM

@@ -1,7 +1,8 @@
 //! C ABI for ishare-jwt: `libishare_jwt.a` / `libishare_jwt.so` and the
 //! generated header `include/ishare_jwt.h`. Client assertions (sign, verify,
-//! token requests) and any iSHARE JWT (`ishare_signer_sign_jwt`,
-//! `ishare_verifier_verify_jwt`).
+//! token requests), any iSHARE JWT (`ishare_signer_sign_jwt`,
+//! `ishare_verifier_verify_jwt`) and the satellite checks
+//! (`ishare_check_party`, `ishare_trusted_list_anchors`).
 //!
 //! A thin adapter over the `ishare-jwt` core: it converts C strings, reads
 //! the system clock and the OS random number generator, maps errors to
@@ -27,6 +28,7 @@ mod jwt;
 mod last_error;
 mod os;
 mod panic;
+mod satellite;
 mod signer;
 mod status;
 mod strings;
@@ -44,6 +46,13 @@ pub use jwt::{
 };
 pub use last_error::ishare_last_error;
 pub use panic::ishare_panic_selftest;
+pub use satellite::{
+    ishare_anchor_list, ishare_anchor_list_free, ishare_anchor_list_get, ishare_anchor_list_len,
+    ishare_anchor_list_roots, ishare_check_party, ishare_party_info, ishare_party_info_certificate,
+    ishare_party_info_certificates_len, ishare_party_info_end, ishare_party_info_free,
+    ishare_party_info_party_id, ishare_party_info_party_name, ishare_party_info_start,
+    ishare_party_info_status, ishare_trusted_list_anchors,
+};
 pub use signer::{
     ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
     ishare_signer_sign_jwt, ishare_signer_token_request,

@@ -240,5 +240,7 @@ mod tests {
         send_sync::<crate::ishare_verifier>();
         send_sync::<crate::ishare_assertion>();
         send_sync::<crate::ishare_jwt>();
+        send_sync::<crate::ishare_party_info>();
+        send_sync::<crate::ishare_anchor_list>();
     }
 }
