@@ -223,8 +223,8 @@ typedef struct ishare_party_info ishare_party_info;
  * A party's private key, certificate chain and party id, loaded once to sign
  * many client assertions (or other iSHARE JWTs). Opaque.
  *
- * Ownership: made by `ishare_signer_from_pem`, owned by the caller until
- * passed to `ishare_signer_free`. It is immutable and thread-safe: any
+ * Ownership: made by `ishare_signer_from_pem` (or `_from_pem_oauth`), owned
+ * by the caller until passed to `ishare_signer_free`. It is immutable and thread-safe: any
  * number of threads may sign with one signer at the same time. The private
  * key is wiped from memory when the signer is freed.
  */
@@ -235,10 +235,11 @@ typedef struct ishare_signer ishare_signer;
  * trusting a fixed set of roots, and remembers every accepted token so that
  * none is accepted twice. Opaque.
  *
- * Ownership: made by `ishare_verifier_new`, owned by the caller until passed
- * to `ishare_verifier_free`. Thread-safe: any number of threads may verify
- * with one verifier at the same time (its replay and chain caches are locked
- * only around look-ups and inserts, never during RSA work).
+ * Ownership: made by `ishare_verifier_new` (or `_new_oauth`), owned by the
+ * caller until passed to `ishare_verifier_free`. Thread-safe: any number of
+ * threads may verify with one verifier at the same time (its replay and
+ * chain caches are locked only around look-ups and inserts, never during
+ * RSA work).
  */
 typedef struct ishare_verifier ishare_verifier;
 
@@ -681,6 +682,31 @@ ishare_status ishare_signer_from_pem(const char *key_pem,
                                      ishare_signer **signer_out);
 
 /**
+ * Loads a signer of generic OAuth client assertions (RFC 7523 and its update
+ * draft, as Duende's `IClientAssertionService` expects them): header `typ`
+ * `client-authentication+jwt` and `exp` = `iat` + `lifetime_s` (1 to 3600;
+ * Duende uses 60). The arguments, the chain rules and the ownership are
+ * those of `ishare_signer_from_pem`; `client_id` is still a party id the
+ * leaf certificate names. The audience given to
+ * `ishare_signer_client_assertion` or `ishare_signer_sign_jwt` is then the
+ * authorization server's issuer identifier (e.g. `https://as.example.com`),
+ * not a party id. This is `Profile.oauth(lifetime=...)` of the Python
+ * binding; `ishare_verifier_new_oauth` verifies such tokens.
+ *
+ * A lifetime out of range is `ISHARE_STATUS_INVALID_ARGUMENT`. On success
+ * stores a new signer in `*signer_out`; otherwise leaves it untouched.
+ *
+ * # Safety
+ *
+ * As for `ishare_signer_from_pem`.
+ */
+ishare_status ishare_signer_from_pem_oauth(const char *key_pem,
+                                           const char *chain_pem,
+                                           const char *client_id,
+                                           uint32_t lifetime_s,
+                                           ishare_signer **signer_out);
+
+/**
  * Signs a client assertion for `audience` (the receiving party's id).
  *
  * `now`: the issue time in Unix seconds; a negative value means the system
@@ -781,7 +807,8 @@ ishare_status ishare_signer_token_request(const ishare_signer *signer,
  *
  * # Safety
  *
- * `signer` is NULL or a signer from `ishare_signer_from_pem` not freed before.
+ * `signer` is NULL or a signer from `ishare_signer_from_pem` (or
+ * `_from_pem_oauth`) not freed before.
  */
 void ishare_signer_free(ishare_signer *signer);
 
@@ -827,6 +854,34 @@ ishare_status ishare_verifier_new(const char *audience,
                                   size_t trusted_roots_len,
                                   uint32_t leeway_s,
                                   ishare_verifier **verifier_out);
+
+/**
+ * Makes a verifier of generic OAuth client assertions (RFC 7523 and its
+ * update draft; Duende's `IClientAssertionService` makes them): header
+ * `typ` `client-authentication+jwt`, `aud` = `audience`, our authorization
+ * server's issuer identifier (e.g. `https://as.example.com`, not a party
+ * id), and any lifetime (`exp` - `iat`) from 1 s up to `lifetime_s`
+ * (1 to 3600; Duende signs with 60). The client is still named by its
+ * certificate, as in iSHARE. This is `Profile.oauth(lifetime=...)` of the
+ * Python binding.
+ *
+ * Everything else as for `ishare_verifier_new`: the trusted roots, the
+ * leeway, the replay protection, `ishare_verifier_verify` and
+ * `ishare_verifier_verify_jwt`. A lifetime out of range is
+ * `ISHARE_STATUS_INVALID_ARGUMENT`.
+ *
+ * Ownership: as for `ishare_verifier_new`.
+ *
+ * # Safety
+ *
+ * As for `ishare_verifier_new`.
+ */
+ishare_status ishare_verifier_new_oauth(const char *audience,
+                                        const char *const *trusted_roots,
+                                        size_t trusted_roots_len,
+                                        uint32_t leeway_s,
+                                        uint32_t lifetime_s,
+                                        ishare_verifier **verifier_out);
 
 /**
  * Sets the limits of the verifier's replay cache: at most `replay_capacity`
@@ -923,8 +978,8 @@ ishare_status ishare_verifier_verify_jwt(const ishare_verifier *verifier,
  *
  * # Safety
  *
- * `verifier` is NULL or a verifier from `ishare_verifier_new` not freed
- * before.
+ * `verifier` is NULL or a verifier from `ishare_verifier_new` (or
+ * `_new_oauth`) not freed before.
  */
 void ishare_verifier_free(ishare_verifier *verifier);
 

@@ -1,8 +1,8 @@
 //! C ABI for ishare-jwt: `libishare_jwt.a` / `libishare_jwt.so` and the
 //! generated header `include/ishare_jwt.h`. Client assertions (sign, verify,
 //! token requests), any iSHARE JWT (`ishare_signer_sign_jwt`,
-//! `ishare_verifier_verify_jwt`) and the satellite checks
-//! (`ishare_check_party`, `ishare_trusted_list_anchors`).
+//! `ishare_verifier_verify_jwt`), the satellite checks (`ishare_check_party`,
+//! `ishare_trusted_list_anchors`) and the generic OAuth profile.
 //!
 //! A thin adapter over the `ishare-jwt` core: it converts C strings, reads
 //! the system clock and the OS random number generator, maps errors to
@@ -55,10 +55,10 @@ pub use satellite::{
 };
 pub use signer::{
     ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
-    ishare_signer_sign_jwt, ishare_signer_token_request,
+    ishare_signer_from_pem_oauth, ishare_signer_sign_jwt, ishare_signer_token_request,
 };
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
 pub use verifier::{
-    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_set_replay_limits,
-    ishare_verifier_verify, ishare_verifier_verify_jwt,
+    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_new_oauth,
+    ishare_verifier_set_replay_limits, ishare_verifier_verify, ishare_verifier_verify_jwt,
 };

@@ -2,7 +2,7 @@
 
 use core::ffi::c_char;
 
-use ishare_jwt::Signer;
+use ishare_jwt::{Profile, Signer};
 
 use crate::os::{resolve_now, rng};
 use crate::panic::status_boundary;
@@ -12,8 +12,8 @@ use crate::strings::{Out, OutBuffer, arg_ref, arg_str, free_handle, opt_arg_str}
 /// A party's private key, certificate chain and party id, loaded once to sign
 /// many client assertions (or other iSHARE JWTs). Opaque.
 ///
-/// Ownership: made by `ishare_signer_from_pem`, owned by the caller until
-/// passed to `ishare_signer_free`. It is immutable and thread-safe: any
+/// Ownership: made by `ishare_signer_from_pem` (or `_from_pem_oauth`), owned
+/// by the caller until passed to `ishare_signer_free`. It is immutable and thread-safe: any
 /// number of threads may sign with one signer at the same time. The private
 /// key is wiped from memory when the signer is freed.
 #[allow(non_camel_case_types)]
@@ -54,6 +54,50 @@ pub unsafe extern "C" fn ishare_signer_from_pem(
             )
         };
         let inner = Signer::from_pem(key_pem, chain_pem, client_id)?;
+        let signer = Box::into_raw(Box::new(ishare_signer { inner }));
+        // SAFETY: `signer_out` is writable per the caller.
+        unsafe { signer_out.write(signer) };
+        Ok(())
+    })
+}
+
+/// Loads a signer of generic OAuth client assertions (RFC 7523 and its update
+/// draft, as Duende's `IClientAssertionService` expects them): header `typ`
+/// `client-authentication+jwt` and `exp` = `iat` + `lifetime_s` (1 to 3600;
+/// Duende uses 60). The arguments, the chain rules and the ownership are
+/// those of `ishare_signer_from_pem`; `client_id` is still a party id the
+/// leaf certificate names. The audience given to
+/// `ishare_signer_client_assertion` or `ishare_signer_sign_jwt` is then the
+/// authorization server's issuer identifier (e.g. `https://as.example.com`),
+/// not a party id. This is `Profile.oauth(lifetime=...)` of the Python
+/// binding; `ishare_verifier_new_oauth` verifies such tokens.
+///
+/// A lifetime out of range is `ISHARE_STATUS_INVALID_ARGUMENT`. On success
+/// stores a new signer in `*signer_out`; otherwise leaves it untouched.
+///
+/// # Safety
+///
+/// As for `ishare_signer_from_pem`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_signer_from_pem_oauth(
+    key_pem: *const c_char,
+    chain_pem: *const c_char,
+    client_id: *const c_char,
+    lifetime_s: u32,
+    signer_out: *mut *mut ishare_signer,
+) -> ishare_status {
+    status_boundary(|| {
+        let signer_out = Out::new(signer_out, "signer_out")?;
+        // SAFETY: NUL-terminated strings per the caller, read during this call only.
+        let (key_pem, chain_pem, client_id) = unsafe {
+            (
+                arg_str(key_pem, "key_pem")?,
+                arg_str(chain_pem, "chain_pem")?,
+                arg_str(client_id, "client_id")?,
+            )
+        };
+        let profile = Profile::oauth(lifetime_s)?;
+        let inner = Signer::from_pem(key_pem, chain_pem, client_id)?.with_profile(profile)?;
         let signer = Box::into_raw(Box::new(ishare_signer { inner }));
         // SAFETY: `signer_out` is writable per the caller.
         unsafe { signer_out.write(signer) };
@@ -223,11 +267,12 @@ pub unsafe extern "C" fn ishare_signer_token_request(
 ///
 /// # Safety
 ///
-/// `signer` is NULL or a signer from `ishare_signer_from_pem` not freed before.
+/// `signer` is NULL or a signer from `ishare_signer_from_pem` (or
+/// `_from_pem_oauth`) not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ishare_signer_free(signer: *mut ishare_signer) {
-    // SAFETY: NULL, or made by Box::into_raw in ishare_signer_from_pem and,
-    // per the caller, not freed before.
+    // SAFETY: NULL, or made by Box::into_raw in ishare_signer_from_pem(_oauth)
+    // and, per the caller, not freed before.
     unsafe { free_handle(signer) }
 }
 
