@@ -1,4 +1,5 @@
-/* Test harness and runner: `test_ffi VECTORS_DIR VECTORS_TXT [HOSTILE_TXT...]`
+/* Test harness and runner:
+ * `test_ffi VECTORS_DIR VECTORS_TXT JWT_VECTORS_TXT [HOSTILE_TXT...]`
  * (the hostile files run on a thread with a small stack).
  * Prints one line per failed check and a final `c: N passed, M failed`;
  * exits non-zero on any failure. */
@@ -226,19 +227,21 @@ ishare_verifier *new_server_verifier(uint32_t leeway) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s VECTORS_DIR/ VECTORS_TXT [HOSTILE_TXT...]\n", argv[0]);
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s VECTORS_DIR/ VECTORS_TXT JWT_VECTORS_TXT [HOSTILE_TXT...]\n",
+                argv[0]);
         return 2;
     }
     vectors_dir = argv[1];
     run_vector_tests(argv[2]);
-    for (int i = 3; i < argc; i++) {
+    for (int i = 4; i < argc; i++) {
         run_hostile_tests(argv[i]);
     }
     run_sign_verify_tests();
     run_replay_limit_tests();
     run_argument_tests();
     run_thread_tests();
+    run_jwt_tests(argv[3]);
     printf("c: %d passed, %d failed\n", cases_passed, cases_failed);
     return cases_failed == 0 ? 0 : 1;
 }

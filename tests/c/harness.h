@@ -65,6 +65,11 @@ size_t record_get_all(const struct record *r, const char *key, const char **out,
  * of records run. */
 int for_each_record(const char *path, void (*run)(const struct record *, void *), void *context);
 
+/* Canonical JSON text of `json` (a new string: free it), or NULL if it is not
+ * JSON: the form of canonical() in vectors_to_text.py, with member names
+ * sorted when `sort_keys`, else in their order (canonical_json.c). */
+char *canonical_json(const char *json, int sort_keys);
+
 /* The suites, one per file. */
 void run_vector_tests(const char *vectors_txt);
 /* The same records, read on a thread with a small stack. */
@@ -73,5 +78,9 @@ void run_sign_verify_tests(void);
 void run_replay_limit_tests(void);
 void run_argument_tests(void);
 void run_thread_tests(void);
+/* The general JWT vectors (tests/vectors/jwt/, as converted by
+ * vectors_to_text.py), then payloads, the satellite checks, the OAuth
+ * profile and the arguments of the JWT functions. */
+void run_jwt_tests(const char *jwt_vectors_txt);
 
 #endif /* ISHARE_TEST_HARNESS_H */
