@@ -1,11 +1,11 @@
 //! `ishare_assertion`: a verified client assertion, as C strings.
 
-use core::ffi::{CStr, c_char};
+use core::ffi::c_char;
 use std::ffi::CString;
 
 use ishare_jwt::{Error, VerifiedAssertion};
 
-use crate::panic::value_boundary;
+use crate::strings::{c_string, free_handle, number_field, string_field};
 
 /// A client assertion that passed every check of `ishare_verifier_verify`.
 /// Opaque; read it with the `ishare_assertion_*` getters.
@@ -26,13 +26,6 @@ pub struct ishare_assertion {
 impl ishare_assertion {
     /// Copies the verified claims into C strings.
     pub(crate) fn new(verified: VerifiedAssertion) -> Result<ishare_assertion, Error> {
-        let c_string = |what: &str, text: String| {
-            CString::new(text).map_err(|_| {
-                Error::Malformed(format!(
-                    "{what} contains a NUL character, which a C string cannot carry"
-                ))
-            })
-        };
         Ok(ishare_assertion {
             client_id: c_string("client_id", verified.client_id.as_str().into())?,
             audience: c_string("aud", verified.audience)?,
@@ -42,36 +35,6 @@ impl ishare_assertion {
             expires_at: verified.expires_at,
         })
     }
-}
-
-/// Reads a string field of a possibly NULL assertion.
-///
-/// # Safety
-///
-/// `assertion` is NULL or live.
-unsafe fn string_field(
-    assertion: *const ishare_assertion,
-    field: fn(&ishare_assertion) -> &CStr,
-) -> *const c_char {
-    value_boundary(core::ptr::null(), || {
-        // SAFETY: NULL or live per the caller.
-        unsafe { assertion.as_ref() }.map_or(core::ptr::null(), |a| field(a).as_ptr())
-    })
-}
-
-/// Reads a number field of a possibly NULL assertion (0 for NULL).
-///
-/// # Safety
-///
-/// `assertion` is NULL or live.
-unsafe fn number_field(
-    assertion: *const ishare_assertion,
-    field: fn(&ishare_assertion) -> i64,
-) -> i64 {
-    value_boundary(0, || {
-        // SAFETY: NULL or live per the caller.
-        unsafe { assertion.as_ref() }.map_or(0, field)
-    })
 }
 
 /// The client's party id (`iss` = `sub`, and the `client_id` if one was
@@ -170,11 +133,7 @@ pub unsafe extern "C" fn ishare_assertion_expires_at(assertion: *const ishare_as
 /// freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ishare_assertion_free(assertion: *mut ishare_assertion) {
-    value_boundary((), || {
-        if !assertion.is_null() {
-            // SAFETY: made by Box::into_raw in ishare_verifier_verify and, per
-            // the caller, not freed before.
-            drop(unsafe { Box::from_raw(assertion) });
-        }
-    });
+    // SAFETY: NULL, or made by Box::into_raw in ishare_verifier_verify and,
+    // per the caller, not freed before.
+    unsafe { free_handle(assertion) }
 }

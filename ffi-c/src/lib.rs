@@ -1,5 +1,8 @@
 //! C ABI for ishare-jwt: `libishare_jwt.a` / `libishare_jwt.so` and the
-//! generated header `include/ishare_jwt.h`.
+//! generated header `include/ishare_jwt.h`. Client assertions (sign, verify,
+//! token requests), any iSHARE JWT (`ishare_signer_sign_jwt`,
+//! `ishare_verifier_verify_jwt`), the satellite checks (`ishare_check_party`,
+//! `ishare_trusted_list_anchors`) and the generic OAuth profile.
 //!
 //! A thin adapter over the `ishare-jwt` core: it converts C strings, reads
 //! the system clock and the OS random number generator, maps errors to
@@ -21,9 +24,11 @@
 #![allow(unsafe_code)]
 
 mod assertion;
+mod jwt;
 mod last_error;
 mod os;
 mod panic;
+mod satellite;
 mod signer;
 mod status;
 mod strings;
@@ -34,14 +39,26 @@ pub use assertion::{
     ishare_assertion_expires_at, ishare_assertion_free, ishare_assertion_issued_at,
     ishare_assertion_jti, ishare_assertion_leaf_sha256,
 };
+pub use jwt::{
+    ishare_jwt, ishare_jwt_audience, ishare_jwt_claims_json, ishare_jwt_expires_at,
+    ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
+    ishare_jwt_leaf_sha256,
+};
 pub use last_error::ishare_last_error;
 pub use panic::ishare_panic_selftest;
+pub use satellite::{
+    ishare_anchor_list, ishare_anchor_list_free, ishare_anchor_list_get, ishare_anchor_list_len,
+    ishare_anchor_list_roots, ishare_check_party, ishare_party_info, ishare_party_info_certificate,
+    ishare_party_info_certificates_len, ishare_party_info_end, ishare_party_info_free,
+    ishare_party_info_party_id, ishare_party_info_party_name, ishare_party_info_start,
+    ishare_party_info_status, ishare_trusted_list_anchors,
+};
 pub use signer::{
     ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
-    ishare_signer_token_request,
+    ishare_signer_from_pem_oauth, ishare_signer_sign_jwt, ishare_signer_token_request,
 };
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
 pub use verifier::{
-    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_set_replay_limits,
-    ishare_verifier_verify,
+    ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_new_oauth,
+    ishare_verifier_set_replay_limits, ishare_verifier_verify, ishare_verifier_verify_jwt,
 };

@@ -76,6 +76,15 @@ pub enum ishare_status {
     /// A bug, a panic caught at the C boundary, or a failing system clock or
     /// random number generator.
     Internal = 28,
+    /// `iss` is not the issuer the caller expected
+    /// (`ishare_verifier_verify_jwt` with an `issuer`).
+    IssuerMismatch = 29,
+    /// The satellite's answer does not list the party (`ishare_check_party`).
+    PartyUnknown = 30,
+    /// The party is listed but not `Active`, or outside its adherence dates.
+    PartyNotActive = 31,
+    /// The party is listed, but not with the certificate that signed.
+    PartyCertificateUnknown = 32,
 }
 
 /// A status number as C passes it in (any `uint32_t`, not only the listed
@@ -85,7 +94,7 @@ pub type ishare_status_code = u32;
 
 impl ishare_status {
     /// Every status, in number order.
-    const ALL: [ishare_status; 29] = [
+    const ALL: [ishare_status; 33] = [
         ishare_status::Ok,
         ishare_status::Malformed,
         ishare_status::UnsupportedAlgorithm,
@@ -115,6 +124,10 @@ impl ishare_status {
         ishare_status::InvalidArgument,
         ishare_status::InvalidResponse,
         ishare_status::Internal,
+        ishare_status::IssuerMismatch,
+        ishare_status::PartyUnknown,
+        ishare_status::PartyNotActive,
+        ishare_status::PartyCertificateUnknown,
     ];
 
     /// The status with number `code`, if there is one.
@@ -157,6 +170,10 @@ impl ishare_status {
             ishare_status::InvalidArgument => c"invalid_argument",
             ishare_status::InvalidResponse => c"invalid_response",
             ishare_status::Internal => c"internal",
+            ishare_status::IssuerMismatch => c"issuer_mismatch",
+            ishare_status::PartyUnknown => c"party_unknown",
+            ishare_status::PartyNotActive => c"party_not_active",
+            ishare_status::PartyCertificateUnknown => c"party_certificate_unknown",
         }
     }
 }
@@ -172,7 +189,8 @@ impl From<&Error> for ishare_status {
 }
 
 /// The name of a status: `"ok"`, or the core's error kind (`"expired"`,
-/// `"replay"`, ...), as listed in tests/vectors/README.md. A number that is
+/// `"replay"`, ...), as listed in tests/vectors/README.md and
+/// tests/vectors/jwt/README.md. A number that is
 /// not a status gives `"unknown"`.
 ///
 /// Ownership: the returned string is static; never free it. Never NULL.
@@ -227,7 +245,7 @@ mod tests {
 
     #[test]
     fn unknown_numbers_are_named_unknown() {
-        assert_eq!(ishare_status::from_code(29), None);
+        assert_eq!(ishare_status::from_code(33), None);
         // SAFETY: static string.
         let name = unsafe { CStr::from_ptr(ishare_status_kind(u32::MAX)) };
         assert_eq!(name, c"unknown");

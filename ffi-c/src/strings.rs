@@ -3,8 +3,11 @@
 
 use core::ffi::{CStr, c_char};
 use core::ptr::NonNull;
+use std::ffi::CString;
 
 use ishare_jwt::Error;
+
+use crate::panic::value_boundary;
 
 /// `name is NULL` as an error.
 pub(crate) fn null(name: &str) -> Error {
@@ -57,6 +60,53 @@ pub(crate) unsafe fn opt_arg_str<'a>(
 pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
     // SAFETY: forwarded from the caller; NULL becomes `None`.
     unsafe { ptr.as_ref() }.ok_or_else(|| null(name))
+}
+
+/// Copies `text` (the value of `what`) into a C string for a handle's getter.
+pub(crate) fn c_string(what: &str, text: String) -> Result<CString, Error> {
+    CString::new(text).map_err(|_| {
+        Error::Malformed(format!(
+            "{what} contains a NUL character, which a C string cannot carry"
+        ))
+    })
+}
+
+/// A getter of a string field of a possibly NULL handle (NULL for NULL).
+///
+/// # Safety
+///
+/// `handle` is NULL or live.
+pub(crate) unsafe fn string_field<T>(handle: *const T, field: fn(&T) -> &CStr) -> *const c_char {
+    value_boundary(core::ptr::null(), || {
+        // SAFETY: NULL or live per the caller.
+        unsafe { handle.as_ref() }.map_or(core::ptr::null(), |h| field(h).as_ptr())
+    })
+}
+
+/// A getter of a number field of a possibly NULL handle (0 for NULL).
+///
+/// # Safety
+///
+/// `handle` is NULL or live.
+pub(crate) unsafe fn number_field<T, N: Default>(handle: *const T, field: fn(&T) -> N) -> N {
+    value_boundary(N::default(), || {
+        // SAFETY: NULL or live per the caller.
+        unsafe { handle.as_ref() }.map_or_else(N::default, field)
+    })
+}
+
+/// Frees a handle made by `Box::into_raw`; NULL is ignored.
+///
+/// # Safety
+///
+/// `handle` is NULL or was made by `Box::into_raw` and is not freed before.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    value_boundary((), || {
+        if !handle.is_null() {
+            // SAFETY: made by Box::into_raw and, per the caller, not freed before.
+            drop(unsafe { Box::from_raw(handle) });
+        }
+    });
 }
 
 /// An out-parameter, checked for NULL before any work is done and written

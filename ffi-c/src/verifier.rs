@@ -3,22 +3,25 @@
 use core::ffi::c_char;
 use std::sync::{Mutex, PoisonError};
 
-use ishare_jwt::{Error, ReplayCache, SharedCaches, TrustAnchor, Verifier, VerifierCaches};
+use ishare_jwt::{
+    Error, Profile, ReplayCache, SharedCaches, TrustAnchor, Verifier, VerifierCaches,
+};
 
 use crate::assertion::ishare_assertion;
 use crate::os::resolve_now;
-use crate::panic::{status_boundary, value_boundary};
+use crate::panic::status_boundary;
 use crate::status::ishare_status;
-use crate::strings::{Out, arg_ref, arg_str, null, opt_arg_str};
+use crate::strings::{Out, arg_ref, arg_str, free_handle, null, opt_arg_str};
 
-/// Verifies client assertions addressed to one party, trusting a fixed set
-/// of roots, and remembers every accepted token so that none is accepted
-/// twice. Opaque.
+/// Verifies client assertions and other iSHARE JWTs addressed to one party,
+/// trusting a fixed set of roots, and remembers every accepted token so that
+/// none is accepted twice. Opaque.
 ///
-/// Ownership: made by `ishare_verifier_new`, owned by the caller until passed
-/// to `ishare_verifier_free`. Thread-safe: any number of threads may verify
-/// with one verifier at the same time (its replay and chain caches are locked
-/// only around look-ups and inserts, never during RSA work).
+/// Ownership: made by `ishare_verifier_new` (or `_new_oauth`), owned by the
+/// caller until passed to `ishare_verifier_free`. Thread-safe: any number of
+/// threads may verify with one verifier at the same time (its replay and
+/// chain caches are locked only around look-ups and inserts, never during
+/// RSA work).
 #[allow(non_camel_case_types)]
 pub struct ishare_verifier {
     verifier: Verifier,
@@ -63,38 +66,108 @@ pub unsafe extern "C" fn ishare_verifier_new(
     verifier_out: *mut *mut ishare_verifier,
 ) -> ishare_status {
     status_boundary(|| {
-        let verifier_out = Out::new(verifier_out, "verifier_out")?;
-        // SAFETY: NUL-terminated per the caller, read during this call only.
-        let audience = unsafe { arg_str(audience, "audience")? };
-        if trusted_roots.is_null() {
-            return Err(null("trusted_roots"));
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            new_verifier(
+                audience,
+                trusted_roots,
+                trusted_roots_len,
+                leeway_s,
+                Ok(Profile::ISHARE),
+                verifier_out,
+            )
         }
-        if trusted_roots_len > isize::MAX as usize / size_of::<*const c_char>() {
-            return Err(Error::InvalidArgument(format!(
-                "trusted_roots_len {trusted_roots_len} is not an array length"
-            )));
-        }
-        // SAFETY: not NULL, `trusted_roots_len` readable pointers per the
-        // caller, and the byte size fits in isize (checked above).
-        let roots = unsafe { core::slice::from_raw_parts(trusted_roots, trusted_roots_len) };
-        let trust = roots
-            .iter()
-            .enumerate()
-            .map(|(index, root)| {
-                // SAFETY: each entry NULL or NUL-terminated per the caller.
-                let text = unsafe { arg_str(*root, &format!("trusted_roots[{index}]"))? };
-                TrustAnchor::parse(text)
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        let verifier = Verifier::new(audience, trust)?.with_leeway(leeway_s)?;
-        let handle = Box::into_raw(Box::new(ishare_verifier {
-            verifier,
-            caches: LockedCaches(Mutex::new(VerifierCaches::default())),
-        }));
-        // SAFETY: `verifier_out` is writable per the caller.
-        unsafe { verifier_out.write(handle) };
-        Ok(())
     })
+}
+
+/// Makes a verifier of generic OAuth client assertions (RFC 7523 and its
+/// update draft; Duende's `IClientAssertionService` makes them): header
+/// `typ` `client-authentication+jwt`, `aud` = `audience`, our authorization
+/// server's issuer identifier (e.g. `https://as.example.com`, not a party
+/// id), and any lifetime (`exp` - `iat`) from 1 s up to `lifetime_s`
+/// (1 to 3600; Duende signs with 60). The client is still named by its
+/// certificate, as in iSHARE. This is `Profile.oauth(lifetime=...)` of the
+/// Python binding.
+///
+/// Everything else as for `ishare_verifier_new`: the trusted roots, the
+/// leeway, the replay protection, `ishare_verifier_verify` and
+/// `ishare_verifier_verify_jwt`. A lifetime out of range is
+/// `ISHARE_STATUS_INVALID_ARGUMENT`.
+///
+/// Ownership: as for `ishare_verifier_new`.
+///
+/// # Safety
+///
+/// As for `ishare_verifier_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_new_oauth(
+    audience: *const c_char,
+    trusted_roots: *const *const c_char,
+    trusted_roots_len: usize,
+    leeway_s: u32,
+    lifetime_s: u32,
+    verifier_out: *mut *mut ishare_verifier,
+) -> ishare_status {
+    status_boundary(|| {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            new_verifier(
+                audience,
+                trusted_roots,
+                trusted_roots_len,
+                leeway_s,
+                Profile::oauth(lifetime_s),
+                verifier_out,
+            )
+        }
+    })
+}
+
+/// The body of both verifier constructors. `profile` is checked after the
+/// pointers, so a NULL argument is reported first.
+///
+/// # Safety
+///
+/// As for `ishare_verifier_new`.
+unsafe fn new_verifier(
+    audience: *const c_char,
+    trusted_roots: *const *const c_char,
+    trusted_roots_len: usize,
+    leeway_s: u32,
+    profile: Result<Profile, Error>,
+    verifier_out: *mut *mut ishare_verifier,
+) -> Result<(), Error> {
+    let verifier_out = Out::new(verifier_out, "verifier_out")?;
+    // SAFETY: NUL-terminated per the caller, read during this call only.
+    let audience = unsafe { arg_str(audience, "audience")? };
+    if trusted_roots.is_null() {
+        return Err(null("trusted_roots"));
+    }
+    if trusted_roots_len > isize::MAX as usize / size_of::<*const c_char>() {
+        return Err(Error::InvalidArgument(format!(
+            "trusted_roots_len {trusted_roots_len} is not an array length"
+        )));
+    }
+    // SAFETY: not NULL, `trusted_roots_len` readable pointers per the
+    // caller, and the byte size fits in isize (checked above).
+    let roots = unsafe { core::slice::from_raw_parts(trusted_roots, trusted_roots_len) };
+    let trust = roots
+        .iter()
+        .enumerate()
+        .map(|(index, root)| {
+            // SAFETY: each entry NULL or NUL-terminated per the caller.
+            let text = unsafe { arg_str(*root, &format!("trusted_roots[{index}]"))? };
+            TrustAnchor::parse(text)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let verifier = Verifier::new_with_profile(audience, trust, profile?)?.with_leeway(leeway_s)?;
+    let handle = Box::into_raw(Box::new(ishare_verifier {
+        verifier,
+        caches: LockedCaches(Mutex::new(VerifierCaches::default())),
+    }));
+    // SAFETY: `verifier_out` is writable per the caller.
+    unsafe { verifier_out.write(handle) };
+    Ok(())
 }
 
 /// Sets the limits of the verifier's replay cache: at most `replay_capacity`
@@ -186,6 +259,60 @@ pub unsafe extern "C" fn ishare_verifier_verify(
     })
 }
 
+/// Verifies any iSHARE JWT addressed to us — a satellite's `parties_token`
+/// or `trusted_list_token`, a `delegation_token`, a `capabilities_token` —
+/// by every rule of `ishare_verifier_verify` but the `client_id` one, and,
+/// if it passes, remembers it like `ishare_verifier_verify` does (the same
+/// `iss` and `jti` are refused with `ISHARE_STATUS_REPLAY` afterwards, as long
+/// as the token has not expired; verify an answer once, then read it as
+/// often as needed). Tokens up to 512 KiB, payloads up to 256 KiB (a
+/// client assertion's payload: 8 KiB).
+///
+/// `now`: the clock in Unix seconds; a negative value means the system clock.
+/// `issuer`: the party that must have signed (`iss`), e.g. the satellite's
+/// id; NULL accepts any issuer whose certificate chain is trusted. Another
+/// issuer is `ISHARE_STATUS_ISSUER_MISMATCH`.
+///
+/// On success stores a new JWT in `*jwt_out`; otherwise leaves it untouched
+/// and returns the error status (`ishare_last_error` says what was wrong).
+///
+/// Ownership: `token` and `issuer` are only read during the call. The
+/// caller owns the new JWT and frees it with `ishare_jwt_free`.
+///
+/// # Safety
+///
+/// `verifier` is NULL or live; the strings are NULL or NUL-terminated;
+/// `jwt_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_verify_jwt(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    issuer: *const c_char,
+    jwt_out: *mut *mut crate::jwt::ishare_jwt,
+) -> ishare_status {
+    status_boundary(|| {
+        let jwt_out = Out::new(jwt_out, "jwt_out")?;
+        // SAFETY: a live verifier and NUL-terminated strings per the caller,
+        // used during this call only.
+        let (handle, token, issuer) = unsafe {
+            (
+                arg_ref(verifier, "verifier")?,
+                arg_str(token, "token")?,
+                opt_arg_str(issuer, "issuer")?,
+            )
+        };
+        let now = resolve_now(now)?;
+        let verified = handle
+            .verifier
+            .verify_jwt_shared(token, now, issuer, &handle.caches)?;
+        let jwt = Box::into_raw(Box::new(crate::jwt::ishare_jwt::new(verified)?));
+        // SAFETY: `jwt_out` is writable per the caller.
+        unsafe { jwt_out.write(jwt) };
+        Ok(())
+    })
+}
+
 /// Frees a verifier and its replay cache. NULL is accepted and ignored.
 /// Assertions it returned stay valid.
 ///
@@ -194,17 +321,13 @@ pub unsafe extern "C" fn ishare_verifier_verify(
 ///
 /// # Safety
 ///
-/// `verifier` is NULL or a verifier from `ishare_verifier_new` not freed
-/// before.
+/// `verifier` is NULL or a verifier from `ishare_verifier_new` (or
+/// `_new_oauth`) not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ishare_verifier_free(verifier: *mut ishare_verifier) {
-    value_boundary((), || {
-        if !verifier.is_null() {
-            // SAFETY: made by Box::into_raw in ishare_verifier_new and, per the
-            // caller, not freed before.
-            drop(unsafe { Box::from_raw(verifier) });
-        }
-    });
+    // SAFETY: NULL, or made by Box::into_raw in new_verifier and, per the
+    // caller, not freed before.
+    unsafe { free_handle(verifier) }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 static_assert(ISHARE_STATUS_OK == 0, "success is 0");
 static_assert(ISHARE_STATUS_REPLAY == 18, "stable numbers");
+static_assert(ISHARE_STATUS_PARTY_CERTIFICATE_UNKNOWN == 32, "stable numbers");
 static_assert(sizeof(ishare_status) == sizeof(std::uint32_t), "a 32-bit status");
 
 namespace {
@@ -20,8 +21,12 @@ struct SignerDeleter {
 struct VerifierDeleter {
     void operator()(ishare_verifier *v) const noexcept { ishare_verifier_free(v); }
 };
+struct JwtDeleter {
+    void operator()(ishare_jwt *j) const noexcept { ishare_jwt_free(j); }
+};
 using Signer = std::unique_ptr<ishare_signer, SignerDeleter>;
 using Verifier = std::unique_ptr<ishare_verifier, VerifierDeleter>;
+using Jwt = std::unique_ptr<ishare_jwt, JwtDeleter>;
 
 std::string last_error() {
     std::string message(ishare_last_error(nullptr, 0), '\0');
@@ -44,6 +49,18 @@ int main() {
                                                   nullptr, &assertion);
     if (std::string(ishare_status_kind(status)) != "malformed" || last_error().empty() ||
         assertion != nullptr) {
+        failures++;
+    }
+    ishare_jwt *raw_jwt = nullptr;
+    status = ishare_verifier_verify_jwt(verifier.get(), "not.a.token", 1767225600, nullptr,
+                                        &raw_jwt);
+    Jwt jwt(raw_jwt);
+    if (std::string(ishare_status_str(status)) != "malformed" || jwt) {
+        failures++;
+    }
+    ishare_anchor_list *anchors = nullptr;
+    if (ishare_trusted_list_anchors(jwt.get(), &anchors) != ISHARE_STATUS_INVALID_ARGUMENT ||
+        ishare_anchor_list_roots(anchors) != nullptr) {
         failures++;
     }
     Signer none;

@@ -46,6 +46,30 @@ ishare_signer *load_client_signer(void);
 /* A verifier for SERVER_ID trusting ROOT_SHA256 with `leeway` s, or NULL. */
 ishare_verifier *new_server_verifier(uint32_t leeway);
 
+/* One record of a file made by vectors_to_text.py: its `key value` lines,
+ * unescaped, in order. */
+#define RECORD_MAX_FIELDS 32
+struct record {
+    const char *keys[RECORD_MAX_FIELDS];
+    const char *values[RECORD_MAX_FIELDS];
+    size_t len;
+};
+/* The first value of `key` in `r`, or NULL. */
+const char *record_get(const struct record *r, const char *key);
+/* Stores up to `max` values of `key` (in order) in `out`; returns how many. */
+size_t record_get_all(const struct record *r, const char *key, const char **out, size_t max);
+/* Reads a file made by vectors_to_text.py and calls `run(record, context)` for
+ * each record (its strings live until `run` returns). Checks (as cases) that
+ * the file reads, that no record has more than RECORD_MAX_FIELDS lines and
+ * that it holds as many records as its `count` line says. Returns the number
+ * of records run. */
+int for_each_record(const char *path, void (*run)(const struct record *, void *), void *context);
+
+/* Canonical JSON text of `json` (a new string: free it), or NULL if it is not
+ * JSON: the form of canonical() in vectors_to_text.py, with member names
+ * sorted when `sort_keys`, else in their order (canonical_json.c). */
+char *canonical_json(const char *json, int sort_keys);
+
 /* The suites, one per file. */
 void run_vector_tests(const char *vectors_txt);
 /* The same records, read on a thread with a small stack. */
@@ -54,5 +78,9 @@ void run_sign_verify_tests(void);
 void run_replay_limit_tests(void);
 void run_argument_tests(void);
 void run_thread_tests(void);
+/* The general JWT vectors (tests/vectors/jwt/, as converted by
+ * vectors_to_text.py), then payloads, the satellite checks, the OAuth
+ * profile and the arguments of the JWT functions. */
+void run_jwt_tests(const char *jwt_vectors_txt);
 
 #endif /* ISHARE_TEST_HARNESS_H */
