@@ -5,20 +5,26 @@
 //! `now` is null, OS randomness, and error mapping in one place
 //! ([`IshareJwtError`]). Every rule about tokens lives in the core.
 //!
-//! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId)`,
+//! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId, profile)`,
 //!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`.
-//! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway)`,
+//! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
 //!   `verify(token, now, clientId)` → [`Assertion`], replay protection on.
+//! - [`Profile`]: `Profile.ishare()` (the default) or
+//!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
 //!
 //! Bindings are generated in library mode from the built cdylib:
 //! `cargo run -p uniffi-bindgen -- generate --library target/release/libishare_jwt_uniffi.so --language kotlin --language swift --out-dir OUT`.
 
 mod error;
+mod profile;
 mod signer;
 mod system;
+#[cfg(test)]
+mod testing;
 mod verifier;
 
 pub use error::{IshareJwtError, panic_selftest};
+pub use profile::Profile;
 pub use signer::Signer;
 pub use verifier::{Assertion, Verifier};
 

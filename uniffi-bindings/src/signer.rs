@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{IshareJwtError, guard};
+use crate::profile::{Profile, or_ishare};
 use crate::system::{now_or_clock, os_rng};
 
 /// Signs iSHARE client assertions for one party: its key, its certificate
@@ -17,15 +18,18 @@ pub struct Signer {
 impl Signer {
     /// A signer from a PEM private key (PKCS#8 or PKCS#1), a PEM certificate
     /// chain (leaf first) and the party id the leaf certificate names
-    /// (`EU.EORI.…` or `did:ishare:…`).
-    #[uniffi::constructor]
+    /// (`EU.EORI.…` or `did:ishare:…`), making tokens of `profile` (iSHARE
+    /// when null).
+    #[uniffi::constructor(default(profile = None))]
     pub fn from_pem(
         key_pem: String,
         chain_pem: String,
         client_id: String,
+        profile: Option<Arc<Profile>>,
     ) -> Result<Arc<Self>, IshareJwtError> {
         guard(|| {
-            let inner = ishare_jwt::Signer::from_pem(&key_pem, &chain_pem, &client_id)?;
+            let inner = ishare_jwt::Signer::from_pem(&key_pem, &chain_pem, &client_id)?
+                .with_profile(or_ishare(profile.as_deref()))?;
             Ok(Arc::new(Signer { inner }))
         })
     }
@@ -33,6 +37,13 @@ impl Signer {
     /// The party this signer signs for.
     pub fn client_id(&self) -> String {
         self.inner.client_id().as_str().to_owned()
+    }
+
+    /// The profile of the tokens it makes.
+    pub fn profile(&self) -> Profile {
+        Profile {
+            inner: self.inner.profile(),
+        }
     }
 
     /// A client assertion for `audience` (the server's party id), issued at

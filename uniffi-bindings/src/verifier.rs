@@ -1,10 +1,11 @@
 //! `Verifier` and `Assertion`: the server side, checking client assertions.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ishare_jwt::{ReplayCache, SharedCaches, TrustAnchor, VerifiedAssertion, VerifierCaches};
 
 use crate::error::{IshareJwtError, guard};
+use crate::profile::{Profile, or_ishare};
 use crate::system::now_or_clock;
 
 /// A client assertion that passed every check.
@@ -74,11 +75,14 @@ impl Verifier {
     /// `replay_capacity` unexpired tokens (1 to 10 000 000), of which one
     /// issuer may hold `replay_issuer_share` (more than 0, at most 1:
     /// floor(capacity * share) tokens, at least one), so one party cannot
-    /// lock the others out.
+    /// lock the others out. It expects tokens of `profile` (iSHARE when
+    /// null; for `Profile.oauth` `audience` is our issuer identifier, e.g.
+    /// `https://as.example.com`).
     #[uniffi::constructor(default(
         leeway = 0,
         replay_capacity = 100000,
-        replay_issuer_share = 0.1
+        replay_issuer_share = 0.1,
+        profile = None
     ))]
     pub fn new(
         audience: String,
@@ -86,13 +90,16 @@ impl Verifier {
         leeway: u32,
         replay_capacity: u32,
         replay_issuer_share: f64,
+        profile: Option<Arc<Profile>>,
     ) -> Result<Self, IshareJwtError> {
         guard(|| {
             let anchors = trusted_roots
                 .iter()
                 .map(|root| TrustAnchor::parse(root))
                 .collect::<Result<Vec<_>, _>>()?;
-            let inner = ishare_jwt::Verifier::new(&audience, anchors)?.with_leeway(leeway)?;
+            let profile = or_ishare(profile.as_deref());
+            let inner = ishare_jwt::Verifier::new_with_profile(&audience, anchors, profile)?
+                .with_leeway(leeway)?;
             // u32 fits usize on every target UniFFI builds for (32, 64 bits).
             let capacity = replay_capacity as usize;
             let replay = ReplayCache::with_issuer_share(capacity, replay_issuer_share)?;
@@ -130,6 +137,7 @@ impl Verifier {
 mod tests {
     use super::*;
     use crate::Signer;
+    use crate::testing::{CLIENT, NOW, SATELLITE, pki_signer, pki_verifier};
 
     const T0: i64 = 1_767_225_600;
     const ROOT: &str = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69";
@@ -144,6 +152,7 @@ mod tests {
             vector("client-eori.key.pem"),
             vector("client-eori.chain.pem"),
             "EU.EORI.NL000000001".into(),
+            None,
         )
         .unwrap();
         signer
@@ -158,6 +167,7 @@ mod tests {
             0,
             100_000,
             0.1,
+            None,
         )
         .unwrap()
     }
@@ -170,6 +180,33 @@ mod tests {
         assert_eq!(assertion.expires_at, T0 + 30);
         let replay = verifier.verify(token, Some(T0 + 2), None).unwrap_err();
         assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn oauth_profile_round_trip_and_the_profiles_refuse_each_other() {
+        let issuer = "https://as.example.com";
+        let oauth = Arc::new(Profile::oauth(60).unwrap());
+        let signer = pki_signer("client-eori", CLIENT, Some(Arc::clone(&oauth)));
+        assert_eq!(signer.profile(), *oauth);
+        let token = signer
+            .client_assertion(issuer.into(), Some(NOW), None)
+            .unwrap();
+        let verifier = pki_verifier(issuer, Some(oauth));
+        let assertion = verifier
+            .verify(token.clone(), Some(NOW + 59), None)
+            .unwrap();
+        assert_eq!(
+            (assertion.audience.as_str(), assertion.expires_at),
+            (issuer, NOW + 60)
+        );
+        let ishare = pki_verifier(SATELLITE, None);
+        let refused = ishare.verify(token, Some(NOW), None).unwrap_err();
+        assert_eq!(refused.kind(), "invalid_header");
+        let ishare_token = pki_signer("client-eori", CLIENT, None)
+            .client_assertion(SATELLITE.into(), Some(NOW), None)
+            .unwrap();
+        let refused = verifier.verify(ishare_token, Some(NOW), None).unwrap_err();
+        assert_eq!(refused.kind(), "invalid_header");
     }
 
     #[test]
@@ -187,6 +224,7 @@ mod tests {
                 0,
                 capacity,
                 share,
+                None,
             )
             .unwrap_err();
             assert_eq!(refused.kind(), "invalid_argument", "{capacity} {share}");
