@@ -27,6 +27,10 @@ pub(crate) fn pki_signer(name: &str, party: &str, profile: Option<Arc<Profile>>)
 
 /// A verifier for `audience` trusting the test PKI's root.
 pub(crate) fn pki_verifier(audience: &str, profile: Option<Arc<Profile>>) -> Verifier {
-    let root = pki("root-ca.sha256").trim().to_owned();
-    Verifier::new(audience.into(), vec![root], 0, 100, 0.1, profile).unwrap()
+    Verifier::new(audience.into(), vec![root_sha256()], 0, 100, 0.1, profile).unwrap()
+}
+
+/// The test PKI root's SHA-256 fingerprint.
+pub(crate) fn root_sha256() -> String {
+    pki("root-ca.sha256").trim().to_owned()
 }

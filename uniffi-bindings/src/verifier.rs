@@ -1,10 +1,12 @@
-//! `Verifier` and `Assertion`: the server side, checking client assertions.
+//! `Verifier` and `Assertion`: the server side, checking client assertions
+//! (and any other iSHARE JWT sent to us).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ishare_jwt::{ReplayCache, SharedCaches, TrustAnchor, VerifiedAssertion, VerifierCaches};
 
 use crate::error::{IshareJwtError, guard};
+use crate::jwt::VerifiedJwt;
 use crate::profile::{Profile, or_ishare};
 use crate::system::now_or_clock;
 
@@ -38,8 +40,9 @@ impl From<VerifiedAssertion> for Assertion {
     }
 }
 
-/// Verifies client assertions addressed to us, with replay protection: a
-/// `jti` accepted once is refused until the token has expired. The replay
+/// Verifies client assertions (and any iSHARE JWT) addressed to us, with
+/// replay protection: a `jti` accepted once is refused until the token has
+/// expired. The replay
 /// cache is bounded (all tokens, and one issuer's share of them) and refuses
 /// with `ReplayCacheFull` beyond either bound. Thread-safe; share one per
 /// audience.
@@ -131,6 +134,29 @@ impl Verifier {
             Ok(verified.into())
         })
     }
+
+    /// Verifies any iSHARE JWT sent to us — a satellite's `parties_token`
+    /// or `trusted_list_token`, a `delegation_token` — at `now` (Unix
+    /// seconds; the system clock when null), by every rule of the client
+    /// assertion but the `client_id` one, and returns its whole payload.
+    /// `issuer`, when given, must equal `iss` (else `IssuerMismatch`).
+    /// Shares the replay cache with `verify`: a second use of the same token
+    /// is a `Replay` error.
+    #[uniffi::method(default(now = None, issuer = None))]
+    pub fn verify_jwt(
+        &self,
+        token: String,
+        now: Option<i64>,
+        issuer: Option<String>,
+    ) -> Result<VerifiedJwt, IshareJwtError> {
+        guard(|| {
+            let now = now_or_clock(now)?;
+            let verified =
+                self.inner
+                    .verify_jwt_shared(&token, now, issuer.as_deref(), &self.caches)?;
+            Ok(verified.into())
+        })
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +206,65 @@ mod tests {
         assert_eq!(assertion.expires_at, T0 + 30);
         let replay = verifier.verify(token, Some(T0 + 2), None).unwrap_err();
         assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn sign_jwt_then_verify_jwt_returns_the_whole_payload() {
+        let token = pki_signer("server-eori", SATELLITE, None)
+            .sign_jwt(
+                CLIENT.into(),
+                Some(r#"{"b":{"n":[1,"é"]},"a":true}"#.into()),
+                Some(NOW),
+                Some("id-1".into()),
+            )
+            .unwrap();
+        let verifier = pki_verifier(CLIENT, None);
+        let jwt = verifier
+            .verify_jwt(token.clone(), Some(NOW + 1), Some(SATELLITE.into()))
+            .unwrap();
+        assert_eq!(
+            (jwt.issuer.as_str(), jwt.audience.as_str(), jwt.jti.as_str()),
+            (SATELLITE, CLIENT, "id-1")
+        );
+        assert_eq!(
+            (jwt.issued_at, jwt.not_before, jwt.expires_at),
+            (NOW, Some(NOW), NOW + 30)
+        );
+        assert_eq!(jwt.algorithm, "RS256");
+        assert_eq!(jwt.chain.len(), 3);
+        assert!(
+            jwt.claims_json
+                .starts_with(r#"{"iss":"EU.EORI.NL000000100","#)
+        );
+        assert!(
+            jwt.claims_json.ends_with(r#","b":{"n":[1,"é"]},"a":true}"#),
+            "{}",
+            jwt.claims_json
+        );
+        // The replay cache is the one verify uses.
+        let replay = verifier.verify_jwt(token, Some(NOW + 2), None).unwrap_err();
+        assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn verify_jwt_refuses_another_issuer_and_sign_jwt_the_envelope_names() {
+        let satellite = pki_signer("server-eori", SATELLITE, None);
+        let token = satellite
+            .sign_jwt(CLIENT.into(), None, Some(NOW), None)
+            .unwrap();
+        let error = pki_verifier(CLIENT, None)
+            .verify_jwt(token, Some(NOW), Some("EU.EORI.NL000000999".into()))
+            .unwrap_err();
+        assert!(
+            matches!(error, IshareJwtError::IssuerMismatch(_)),
+            "{error:?}"
+        );
+        for claims in [r#"{"exp":1}"#, "[1]", r#"{"a":"#] {
+            let error = satellite
+                .sign_jwt(CLIENT.into(), Some(claims.into()), Some(NOW), None)
+                .unwrap_err();
+            assert_eq!(error.kind(), "invalid_argument", "{claims}");
+        }
     }
 
     #[test]
