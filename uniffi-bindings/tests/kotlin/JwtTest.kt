@@ -160,7 +160,7 @@ fun runJwtTests(pkiDir: File, jwtVectorsTable: File, signTable: File) {
         checkEq(listOf("name", "nested", "escapes", "big"), own.keys.toList(), "member order")
         checkEq("Grüße – 東京 😀", own["name"], "non-ASCII string")
         checkEq("tab\tquote\"back\\slash/ \u2028 \u0000", own["escapes"], "escapes")
-        checkEq(BigDecimal("12345678901234567890").stripTrailingZeros(), own["big"], "a number beyond 64 bits")
+        checkEq(BigDecimal("12345678901234567890").stripTrailingZeros(), own["big"], "a number beyond Int64")
         // What the token carries is the same payload, byte for byte.
         checkEq(jwt.claimsJson, String(Base64.getUrlDecoder().decode(token.split(".")[1]), Charsets.UTF_8), "claimsJson")
     }
