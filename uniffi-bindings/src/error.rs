@@ -110,6 +110,14 @@ error_kinds! {
     InvalidResponse => "invalid_response",
     /// A bug, a panic, or an unusable system clock or random source.
     Internal => "internal",
+    /// `iss` is not the issuer the caller expected (`verifyJwt`'s `issuer`).
+    IssuerMismatch => "issuer_mismatch",
+    /// The satellite's answer does not list the party (`checkParty`).
+    PartyUnknown => "party_unknown",
+    /// The party is listed, but not `Active`, or outside its adherence dates.
+    PartyNotActive => "party_not_active",
+    /// The party is listed, but not with the certificate that signed.
+    PartyCertificateUnknown => "party_certificate_unknown",
 }
 
 impl fmt::Display for IshareJwtError {

@@ -1,24 +1,39 @@
 //! UniFFI bindings (Kotlin, Swift) for `ishare-jwt`: create and verify
-//! iSHARE client assertions from Android, iOS and JVM apps.
+//! iSHARE client assertions and any other iSHARE JWT from Android, iOS and
+//! JVM apps, and judge a satellite's answers.
 //!
 //! A thin adapter over the core: argument conversion, the system clock when
 //! `now` is null, OS randomness, and error mapping in one place
 //! ([`IshareJwtError`]). Every rule about tokens lives in the core.
 //!
-//! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId)`,
-//!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`.
-//! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway)`,
-//!   `verify(token, now, clientId)` → [`Assertion`], replay protection on.
+//! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId, profile)`,
+//!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`,
+//!   `signJwt(audience, claimsJson, now, jti)`.
+//! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
+//!   `verify(token, now, clientId)` → [`Assertion`],
+//!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on.
+//! - [`Profile`]: `Profile.ishare()` (the default) or
+//!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
+//! - The satellite, sans-IO: [`check_party`] → [`PartyInfo`],
+//!   [`trusted_list_anchors`] → fingerprints for `trustedRoots`.
 //!
 //! Bindings are generated in library mode from the built cdylib:
 //! `cargo run -p uniffi-bindgen -- generate --library target/release/libishare_jwt_uniffi.so --language kotlin --language swift --out-dir OUT`.
 
 mod error;
+mod jwt;
+mod profile;
+mod satellite;
 mod signer;
 mod system;
+#[cfg(test)]
+mod testing;
 mod verifier;
 
 pub use error::{IshareJwtError, panic_selftest};
+pub use jwt::VerifiedJwt;
+pub use profile::Profile;
+pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
 pub use signer::Signer;
 pub use verifier::{Assertion, Verifier};
 

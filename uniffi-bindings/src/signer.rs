@@ -4,10 +4,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{IshareJwtError, guard};
+use crate::profile::{Profile, or_ishare};
 use crate::system::{now_or_clock, os_rng};
 
-/// Signs iSHARE client assertions for one party: its key, its certificate
-/// chain, its party id. Load it once; sign per request. Thread-safe.
+/// Signs iSHARE client assertions and any other iSHARE JWT for one party: its
+/// key, its certificate chain, its party id. Load it once; sign per request.
+/// Thread-safe.
 #[derive(Debug, uniffi::Object)]
 pub struct Signer {
     inner: ishare_jwt::Signer,
@@ -17,15 +19,18 @@ pub struct Signer {
 impl Signer {
     /// A signer from a PEM private key (PKCS#8 or PKCS#1), a PEM certificate
     /// chain (leaf first) and the party id the leaf certificate names
-    /// (`EU.EORI.…` or `did:ishare:…`).
-    #[uniffi::constructor]
+    /// (`EU.EORI.…` or `did:ishare:…`), making tokens of `profile` (iSHARE
+    /// when null).
+    #[uniffi::constructor(default(profile = None))]
     pub fn from_pem(
         key_pem: String,
         chain_pem: String,
         client_id: String,
+        profile: Option<Arc<Profile>>,
     ) -> Result<Arc<Self>, IshareJwtError> {
         guard(|| {
-            let inner = ishare_jwt::Signer::from_pem(&key_pem, &chain_pem, &client_id)?;
+            let inner = ishare_jwt::Signer::from_pem(&key_pem, &chain_pem, &client_id)?
+                .with_profile(or_ishare(profile.as_deref()))?;
             Ok(Arc::new(Signer { inner }))
         })
     }
@@ -33,6 +38,19 @@ impl Signer {
     /// The party this signer signs for.
     pub fn client_id(&self) -> String {
         self.inner.client_id().as_str().to_owned()
+    }
+
+    /// The profile of the tokens it makes.
+    pub fn profile(&self) -> Profile {
+        Profile {
+            inner: self.inner.profile(),
+        }
+    }
+
+    /// SHA-256 of the leaf certificate, upper-case hex: the fingerprint a
+    /// satellite lists for this party (`x5t#S256`).
+    pub fn leaf_sha256(&self) -> String {
+        self.inner.leaf_sha256()
     }
 
     /// A client assertion for `audience` (the server's party id), issued at
@@ -50,6 +68,35 @@ impl Signer {
             Ok(self
                 .inner
                 .sign(&mut os_rng(), &audience, issued_at, jti.as_deref())?)
+        })
+    }
+
+    /// Any iSHARE JWT (a satellite's `parties_token`, a `delegation_token`,
+    /// …) for `audience`: the envelope of a client assertion (`iss` = `sub`
+    /// = this party, `aud`, `jti`, `iat` = `nbf` = `now`, `exp` = `iat` + the
+    /// profile's lifetime) followed by the members of `claims_json`, a JSON
+    /// object, in their order and with their values. `now` is Unix seconds
+    /// (the system clock when null), `jti` a fresh UUID v4 when null. A
+    /// member the envelope owns (`iss`, `sub`, `aud`, `jti`, `iat`, `nbf`,
+    /// `exp`), JSON that is not an object, or text that is not JSON is
+    /// `InvalidArgument`.
+    #[uniffi::method(default(claims_json = None, now = None, jti = None))]
+    pub fn sign_jwt(
+        &self,
+        audience: String,
+        claims_json: Option<String>,
+        now: Option<i64>,
+        jti: Option<String>,
+    ) -> Result<String, IshareJwtError> {
+        guard(|| {
+            let now = now_or_clock(now)?;
+            Ok(self.inner.sign_jwt(
+                &mut os_rng(),
+                &audience,
+                claims_json.as_deref(),
+                now,
+                jti.as_deref(),
+            )?)
         })
     }
 

@@ -1,10 +1,13 @@
-//! `Verifier` and `Assertion`: the server side, checking client assertions.
+//! `Verifier` and `Assertion`: the server side, checking client assertions
+//! (and any other iSHARE JWT sent to us).
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ishare_jwt::{ReplayCache, SharedCaches, TrustAnchor, VerifiedAssertion, VerifierCaches};
 
 use crate::error::{IshareJwtError, guard};
+use crate::jwt::VerifiedJwt;
+use crate::profile::{Profile, or_ishare};
 use crate::system::now_or_clock;
 
 /// A client assertion that passed every check.
@@ -37,8 +40,9 @@ impl From<VerifiedAssertion> for Assertion {
     }
 }
 
-/// Verifies client assertions addressed to us, with replay protection: a
-/// `jti` accepted once is refused until the token has expired. The replay
+/// Verifies client assertions (and any iSHARE JWT) addressed to us, with
+/// replay protection: a `jti` accepted once is refused until the token has
+/// expired. The replay
 /// cache is bounded (all tokens, and one issuer's share of them) and refuses
 /// with `ReplayCacheFull` beyond either bound. Thread-safe; share one per
 /// audience.
@@ -74,11 +78,14 @@ impl Verifier {
     /// `replay_capacity` unexpired tokens (1 to 10 000 000), of which one
     /// issuer may hold `replay_issuer_share` (more than 0, at most 1:
     /// floor(capacity * share) tokens, at least one), so one party cannot
-    /// lock the others out.
+    /// lock the others out. It expects tokens of `profile` (iSHARE when
+    /// null; for `Profile.oauth` `audience` is our issuer identifier, e.g.
+    /// `https://as.example.com`).
     #[uniffi::constructor(default(
         leeway = 0,
         replay_capacity = 100000,
-        replay_issuer_share = 0.1
+        replay_issuer_share = 0.1,
+        profile = None
     ))]
     pub fn new(
         audience: String,
@@ -86,13 +93,16 @@ impl Verifier {
         leeway: u32,
         replay_capacity: u32,
         replay_issuer_share: f64,
+        profile: Option<Arc<Profile>>,
     ) -> Result<Self, IshareJwtError> {
         guard(|| {
             let anchors = trusted_roots
                 .iter()
                 .map(|root| TrustAnchor::parse(root))
                 .collect::<Result<Vec<_>, _>>()?;
-            let inner = ishare_jwt::Verifier::new(&audience, anchors)?.with_leeway(leeway)?;
+            let profile = or_ishare(profile.as_deref());
+            let inner = ishare_jwt::Verifier::new_with_profile(&audience, anchors, profile)?
+                .with_leeway(leeway)?;
             // u32 fits usize on every target UniFFI builds for (32, 64 bits).
             let capacity = replay_capacity as usize;
             let replay = ReplayCache::with_issuer_share(capacity, replay_issuer_share)?;
@@ -124,12 +134,36 @@ impl Verifier {
             Ok(verified.into())
         })
     }
+
+    /// Verifies any iSHARE JWT sent to us — a satellite's `parties_token`
+    /// or `trusted_list_token`, a `delegation_token` — at `now` (Unix
+    /// seconds; the system clock when null), by every rule of the client
+    /// assertion but the `client_id` one, and returns its whole payload.
+    /// `issuer`, when given, must equal `iss` (else `IssuerMismatch`).
+    /// Shares the replay cache with `verify`: a second use of the same token
+    /// is a `Replay` error.
+    #[uniffi::method(default(now = None, issuer = None))]
+    pub fn verify_jwt(
+        &self,
+        token: String,
+        now: Option<i64>,
+        issuer: Option<String>,
+    ) -> Result<VerifiedJwt, IshareJwtError> {
+        guard(|| {
+            let now = now_or_clock(now)?;
+            let verified =
+                self.inner
+                    .verify_jwt_shared(&token, now, issuer.as_deref(), &self.caches)?;
+            Ok(verified.into())
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Signer;
+    use crate::testing::{CLIENT, NOW, SATELLITE, pki_signer, pki_verifier};
 
     const T0: i64 = 1_767_225_600;
     const ROOT: &str = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69";
@@ -144,6 +178,7 @@ mod tests {
             vector("client-eori.key.pem"),
             vector("client-eori.chain.pem"),
             "EU.EORI.NL000000001".into(),
+            None,
         )
         .unwrap();
         signer
@@ -158,6 +193,7 @@ mod tests {
             0,
             100_000,
             0.1,
+            None,
         )
         .unwrap()
     }
@@ -170,6 +206,92 @@ mod tests {
         assert_eq!(assertion.expires_at, T0 + 30);
         let replay = verifier.verify(token, Some(T0 + 2), None).unwrap_err();
         assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn sign_jwt_then_verify_jwt_returns_the_whole_payload() {
+        let token = pki_signer("server-eori", SATELLITE, None)
+            .sign_jwt(
+                CLIENT.into(),
+                Some(r#"{"b":{"n":[1,"é"]},"a":true}"#.into()),
+                Some(NOW),
+                Some("id-1".into()),
+            )
+            .unwrap();
+        let verifier = pki_verifier(CLIENT, None);
+        let jwt = verifier
+            .verify_jwt(token.clone(), Some(NOW + 1), Some(SATELLITE.into()))
+            .unwrap();
+        assert_eq!(
+            (jwt.issuer.as_str(), jwt.audience.as_str(), jwt.jti.as_str()),
+            (SATELLITE, CLIENT, "id-1")
+        );
+        assert_eq!(
+            (jwt.issued_at, jwt.not_before, jwt.expires_at),
+            (NOW, Some(NOW), NOW + 30)
+        );
+        assert_eq!(jwt.algorithm, "RS256");
+        assert_eq!(jwt.chain.len(), 3);
+        assert!(
+            jwt.claims_json
+                .starts_with(r#"{"iss":"EU.EORI.NL000000100","#)
+        );
+        assert!(
+            jwt.claims_json.ends_with(r#","b":{"n":[1,"é"]},"a":true}"#),
+            "{}",
+            jwt.claims_json
+        );
+        // The replay cache is the one verify uses.
+        let replay = verifier.verify_jwt(token, Some(NOW + 2), None).unwrap_err();
+        assert_eq!(replay.kind(), "replay");
+    }
+
+    #[test]
+    fn verify_jwt_refuses_another_issuer_and_sign_jwt_the_envelope_names() {
+        let satellite = pki_signer("server-eori", SATELLITE, None);
+        let token = satellite
+            .sign_jwt(CLIENT.into(), None, Some(NOW), None)
+            .unwrap();
+        let error = pki_verifier(CLIENT, None)
+            .verify_jwt(token, Some(NOW), Some("EU.EORI.NL000000999".into()))
+            .unwrap_err();
+        assert!(
+            matches!(error, IshareJwtError::IssuerMismatch(_)),
+            "{error:?}"
+        );
+        for claims in [r#"{"exp":1}"#, "[1]", r#"{"a":"#] {
+            let error = satellite
+                .sign_jwt(CLIENT.into(), Some(claims.into()), Some(NOW), None)
+                .unwrap_err();
+            assert_eq!(error.kind(), "invalid_argument", "{claims}");
+        }
+    }
+
+    #[test]
+    fn oauth_profile_round_trip_and_the_profiles_refuse_each_other() {
+        let issuer = "https://as.example.com";
+        let oauth = Arc::new(Profile::oauth(60).unwrap());
+        let signer = pki_signer("client-eori", CLIENT, Some(Arc::clone(&oauth)));
+        assert_eq!(signer.profile(), *oauth);
+        let token = signer
+            .client_assertion(issuer.into(), Some(NOW), None)
+            .unwrap();
+        let verifier = pki_verifier(issuer, Some(oauth));
+        let assertion = verifier
+            .verify(token.clone(), Some(NOW + 59), None)
+            .unwrap();
+        assert_eq!(
+            (assertion.audience.as_str(), assertion.expires_at),
+            (issuer, NOW + 60)
+        );
+        let ishare = pki_verifier(SATELLITE, None);
+        let refused = ishare.verify(token, Some(NOW), None).unwrap_err();
+        assert_eq!(refused.kind(), "invalid_header");
+        let ishare_token = pki_signer("client-eori", CLIENT, None)
+            .client_assertion(SATELLITE.into(), Some(NOW), None)
+            .unwrap();
+        let refused = verifier.verify(ishare_token, Some(NOW), None).unwrap_err();
+        assert_eq!(refused.kind(), "invalid_header");
     }
 
     #[test]
@@ -187,6 +309,7 @@ mod tests {
                 0,
                 capacity,
                 share,
+                None,
             )
             .unwrap_err();
             assert_eq!(refused.kind(), "invalid_argument", "{capacity} {share}");

@@ -1,9 +1,12 @@
 // Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
 // inputs (on a small stack), sign -> verify, replay, replay limits, error
-// variants, the panic guard. Plain main() (no JUnit): run by
+// variants, the panic guard; then JwtTest.kt's (every iSHARE JWT, the
+// satellite checks, the OAuth profile). Plain main() (no JUnit): run by
 // scripts/test-kotlin with the vectors directory and the converted vectors,
-// hostile-token and hostile-loader tables as arguments.
-// The last line is "kotlin: N passed, M failed"; the exit code is 1 on failure.
+// hostile-token and hostile-loader tables, the test PKI directory
+// (testdata/pki) and the converted JWT vector and sign-input tables as
+// arguments. The last line is "kotlin: N passed, M failed"; the exit code is
+// 1 on failure.
 
 import ishare.jwt.Assertion
 import ishare.jwt.IshareJwtException
@@ -346,6 +349,8 @@ fun main(args: Array<String>) {
 
     didSigner.close()
     signer.close()
+
+    runJwtTests(File(args[4]), File(args[5]), File(args[6]))
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
 }

@@ -1,10 +1,14 @@
 // Swift tests of the UniFFI bindings, the same suite as
 // tests/kotlin/IshareJwtTest.kt: every shared vector, sign -> verify, replay,
-// replay limits, error variants (not yet the hostile inputs). A plain
+// replay limits, error variants (not yet the hostile inputs); then jwt.swift's
+// (every iSHARE JWT, the satellite checks, the OAuth profile). A plain
 // executable (no XCTest), compiled by scripts/test-kotlin together with the
-// generated IshareJwt.swift into one module, and run with the vectors
-// directory and the converted vectors table as arguments. The last line is "swift: N passed, M failed"; the exit code
-// is 1 on failure.
+// generated IshareJwt.swift into one module, and run with the arguments the
+// Kotlin suite gets: the vectors directory, the converted vectors, hostile
+// (unused here) and hostile-loader (unused here) tables, the test PKI
+// directory (testdata/pki) and the converted JWT vector and sign-input
+// tables. The last line is "swift: N passed, M failed"; the exit code is 1 on
+// failure.
 
 import Dispatch
 import Foundation
@@ -361,6 +365,9 @@ runTest("error: too large") {
     let token = String(repeating: "a", count: 70_000)
     try expectError("too_large") { _ = try verifier().verify(token: token, now: t0, clientId: nil) }
 }
+
+runJwtTests(pkiDir: CommandLine.arguments[5], jwtVectorsTable: CommandLine.arguments[6],
+            signTable: CommandLine.arguments[7])
 
 print("swift: \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)
