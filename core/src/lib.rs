@@ -63,7 +63,7 @@ pub use party::{PartyId, PartyIdScheme};
 pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAUTH_TYP, Profile};
 pub use replay::{DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache};
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
-pub use signer::Signer;
+pub use signer::{PendingSignature, Signer};
 pub use token::{
     AccessToken, DEFAULT_REFRESH_BEFORE_SECS, DEFAULT_TOKEN_CACHE_CAPACITY, FORM_CONTENT_TYPE,
     TokenKey, TokenManager, TokenRequest, TokenStep,

@@ -5,11 +5,11 @@ use alloc::vec::Vec;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use rand_core::CryptoRng;
 
-use crate::backend::{SigningKey, SigningPrefix};
+use crate::backend::{SigningKey, SigningPrefix, VerifyingKey};
 use crate::claims::SentClaims;
 use crate::error::{Error, Result, quote};
 use crate::form::{DEFAULT_SCOPE, token_request_form};
-use crate::jose;
+use crate::jose::{self, Algorithm};
 use crate::json;
 use crate::limits::{
     self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES,
@@ -48,7 +48,11 @@ use crate::x509::{self, ChainCertificate};
 /// # Ok::<(), ishare_jwt::Error>(())
 /// ```
 pub struct Signer {
-    key: SigningKey,
+    /// The in-memory key; `None` for a signer whose key lives elsewhere
+    /// (an HSM, a key service): it prepares, and [`Signer::finish`] ends.
+    key: Option<SigningKey>,
+    /// The leaf's public key: what every external signature must verify with.
+    leaf_key: VerifyingKey,
     client_id: PartyId,
     profile: Profile,
     chain: Vec<ChainCertificate>,
@@ -72,9 +76,28 @@ impl Signer {
         Signer::new(key, chain_der, client_id)
     }
 
+    /// A signer whose private key never leaves its device: made from the
+    /// PEM certificate chain (leaf first) and the party id alone. It
+    /// prepares tokens ([`Signer::prepare_assertion`],
+    /// [`Signer::prepare_jwt`]); the device signs the [`PendingSignature`];
+    /// [`Signer::finish`] checks that signature with the leaf's key and
+    /// returns the token.
+    pub fn from_chain_pem(chain_pem: &str, client_id: &str) -> Result<Signer> {
+        Signer::build(None, load_pem_chain(chain_pem)?, client_id)
+    }
+
+    /// [`Signer::from_chain_pem`] from DER certificates, leaf first.
+    pub fn from_chain_der(chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
+        Signer::build(None, chain_der, client_id)
+    }
+
     fn new(key: &[u8], chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
-        let client_id = PartyId::parse(client_id)?;
         let key = crate::key::load_private_key(key)?;
+        Signer::build(Some(SigningKey::new(key)?), chain_der, client_id)
+    }
+
+    fn build(key: Option<SigningKey>, chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
+        let client_id = PartyId::parse(client_id)?;
         if chain_der.is_empty() {
             return Err(Error::InvalidCertificate(
                 "the certificate chain is empty".into(),
@@ -88,12 +111,12 @@ impl Signer {
                 ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}"))
             })
             .collect::<Result<Vec<_>>>()?;
-        let key = SigningKey::new(key)?;
-        check_chain_for_signing(&chain, &key, &client_id)?;
+        let leaf_key = check_chain_for_signing(&chain, key.as_ref(), &client_id)?;
         let profile = Profile::ISHARE;
         let (header, prefix) = encode_header(&profile, &chain)?;
         Ok(Signer {
             key,
+            leaf_key,
             client_id,
             profile,
             chain,
@@ -164,7 +187,8 @@ impl Signer {
         issued_at: i64,
         jti: Option<&str>,
     ) -> Result<String> {
-        self.sign_envelope(rng, audience, issued_at, jti, None)
+        let input = self.signing_input(rng, audience, issued_at, jti, None)?;
+        self.sign_input(rng, input)
     }
 
     /// Any iSHARE JWT: the envelope of a client assertion (`iss` = `sub` =
@@ -198,14 +222,13 @@ impl Signer {
         now: i64,
         jti: Option<&str>,
     ) -> Result<String> {
-        let extra = match claims_json {
-            Some(json) => Some(extra_claims(json)?),
-            None => None,
-        };
-        self.sign_envelope(rng, audience, now, jti, extra.as_ref())
+        let extra = claims_json.map(extra_claims).transpose()?;
+        let input = self.signing_input(rng, audience, now, jti, extra.as_ref())?;
+        self.sign_input(rng, input)
     }
 
-    fn sign_envelope<R: CryptoRng + ?Sized>(
+    /// `header.claims` of a token: the envelope, then `extra`'s members.
+    fn signing_input<R: CryptoRng + ?Sized>(
         &self,
         rng: &mut R,
         audience: &str,
@@ -256,7 +279,71 @@ impl Signer {
             json.push(b'}');
         }
         let claims = Base64UrlUnpadded::encode_string(&json);
-        self.sign_claims(rng, &claims)
+        let mut input = String::with_capacity(self.header.len() + claims.len() + 400);
+        input.push_str(&self.header);
+        input.push('.');
+        input.push_str(&claims);
+        Ok(input)
+    }
+
+    /// A client assertion whose signature is to be made elsewhere: what
+    /// [`Signer::client_assertion`] signs (`jti` as in [`Signer::sign`]).
+    pub fn prepare_assertion<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        issued_at: i64,
+        jti: Option<&str>,
+    ) -> Result<PendingSignature> {
+        self.signing_input(rng, audience, issued_at, jti, None)
+            .map(PendingSignature::new)
+    }
+
+    /// Any iSHARE JWT whose signature is to be made elsewhere: what
+    /// [`Signer::sign_jwt`] signs.
+    pub fn prepare_jwt<R: CryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        audience: &str,
+        claims_json: Option<&str>,
+        now: i64,
+        jti: Option<&str>,
+    ) -> Result<PendingSignature> {
+        let extra = claims_json.map(extra_claims).transpose()?;
+        self.signing_input(rng, audience, now, jti, extra.as_ref())
+            .map(PendingSignature::new)
+    }
+
+    /// The token, once `signature` (RSASSA-PKCS1-v1_5 with SHA-256 over
+    /// [`PendingSignature::message`], as many bytes as the leaf's modulus)
+    /// verifies with the chain's leaf key. A device holding another key,
+    /// or signing with another padding, gives [`Error::KeyMismatch`] —
+    /// never a token that every verifier would refuse.
+    pub fn finish(&self, pending: PendingSignature, signature: &[u8]) -> Result<String> {
+        if !self.leaf_key.verify(
+            Algorithm::RS256.scheme(),
+            pending.signing_input.as_bytes(),
+            signature,
+        ) {
+            return Err(Error::KeyMismatch);
+        }
+        let mut token = pending.signing_input;
+        token.push('.');
+        token.push_str(&Base64UrlUnpadded::encode_string(signature));
+        Ok(token)
+    }
+
+    /// Signs with the in-memory key, or says how to sign without one.
+    fn sign_input<R: CryptoRng + ?Sized>(&self, rng: &mut R, mut input: String) -> Result<String> {
+        let key = self.key.as_ref().ok_or_else(|| {
+            Error::InvalidKey(
+                "this signer holds no private key (made from a chain alone): use prepare_assertion or prepare_jwt, sign the pending digest on the device, then finish".into(),
+            )
+        })?;
+        let signature = key.sign_rs256(rng, &self.prefix, input.as_bytes())?;
+        input.push('.');
+        input.push_str(&Base64UrlUnpadded::encode_string(&signature));
+        Ok(input)
     }
 
     /// The form body of a token request carrying a fresh assertion (`jti`
@@ -293,19 +380,6 @@ impl Signer {
         }
         Ok(())
     }
-
-    fn sign_claims<R: CryptoRng + ?Sized>(&self, rng: &mut R, claims: &str) -> Result<String> {
-        // Unpadded base64url of the signature.
-        let signature_len = (self.key.signature_len() * 4).div_ceil(3);
-        let mut token = String::with_capacity(self.header.len() + claims.len() + signature_len + 2);
-        token.push_str(&self.header);
-        token.push('.');
-        token.push_str(claims);
-        let signature = self.key.sign_rs256(rng, &self.prefix, token.as_bytes())?;
-        token.push('.');
-        token.push_str(&Base64UrlUnpadded::encode_string(&signature));
-        Ok(token)
-    }
 }
 
 impl core::fmt::Debug for Signer {
@@ -337,16 +411,18 @@ pub(crate) fn load_pem_chain(chain_pem: &str) -> Result<Vec<Vec<u8>>> {
 }
 
 /// What a signer refuses at construction: a leaf that is not the key's, a
-/// leaf that does not name the client, a chain out of order.
+/// leaf that does not name the client, a chain out of order. Returns the
+/// leaf's public key.
 fn check_chain_for_signing(
     chain: &[ChainCertificate],
-    key: &SigningKey,
+    key: Option<&SigningKey>,
     client_id: &PartyId,
-) -> Result<()> {
+) -> Result<VerifyingKey> {
     let leaf = chain
         .first()
         .ok_or_else(|| Error::InvalidCertificate("the certificate chain is empty".into()))?;
-    if !key.matches(&leaf.verifying_key("the leaf certificate")?) {
+    let leaf_key = leaf.verifying_key("the leaf certificate")?;
+    if key.is_some_and(|key| !key.matches(&leaf_key)) {
         return Err(Error::KeyMismatch);
     }
     if !party::names_party(&leaf.names, client_id) {
@@ -366,7 +442,7 @@ fn check_chain_for_signing(
             )));
         }
     }
-    Ok(())
+    Ok(leaf_key)
 }
 
 /// The claims a caller adds to the envelope: one JSON object, none of whose
@@ -393,4 +469,64 @@ fn extra_claims(claims_json: &str) -> Result<json::Object> {
         )));
     }
     Ok(object)
+}
+
+/// A token waiting for its signature from a key that is not in memory (an
+/// HSM through PKCS#11, a cloud key service, a callback): RSASSA-PKCS1-v1_5
+/// with SHA-256 over [`PendingSignature::message`]. Some devices take the
+/// message, some the [`PendingSignature::digest`], raw-RSA ones the
+/// [`PendingSignature::digest_info`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingSignature {
+    signing_input: String,
+    digest: [u8; 32],
+}
+
+/// The DER `DigestInfo` prefix of SHA-256 (RFC 8017 §9.2, note 1).
+const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+impl PendingSignature {
+    fn new(signing_input: String) -> PendingSignature {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(signing_input.as_bytes()).into();
+        PendingSignature {
+            signing_input,
+            digest,
+        }
+    }
+
+    /// What is signed: the JWS signing input `header.payload`.
+    pub fn message(&self) -> &[u8] {
+        self.signing_input.as_bytes()
+    }
+
+    /// SHA-256 of [`PendingSignature::message`].
+    pub fn digest(&self) -> &[u8] {
+        &self.digest
+    }
+
+    /// The DER `DigestInfo` of the digest: what a raw PKCS#1 v1.5 signing
+    /// mechanism (PKCS#11 `CKM_RSA_PKCS`) pads and signs.
+    pub fn digest_info(&self) -> Vec<u8> {
+        let mut info = SHA256_DIGEST_INFO_PREFIX.to_vec();
+        info.extend_from_slice(&self.digest);
+        info
+    }
+
+    /// The JWS algorithm: always RS256.
+    pub fn algorithm(&self) -> Algorithm {
+        Algorithm::RS256
+    }
+}
+
+impl core::fmt::Debug for PendingSignature {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PendingSignature")
+            .field("algorithm", &"RS256")
+            .field("message_len", &self.signing_input.len())
+            .finish()
+    }
 }

@@ -13,8 +13,8 @@
 //!
 //! - [`SigningKey`]: made once from the loaded private key;
 //!   [`SigningKey::sign_rs256`] signs a JWS signing input (`header.claims`)
-//!   that starts with the [`SigningPrefix`] made from its header, into
-//!   [`SigningKey::signature_len`] bytes; [`SigningKey::matches`] tells whether a certificate carries its public key.
+//!   that starts with the [`SigningPrefix`] made from its header;
+//!   [`SigningKey::matches`] tells whether a certificate carries its public key.
 //! - [`VerifyingKey`]: made from a certificate's `SubjectPublicKeyInfo` DER;
 //!   [`VerifyingKey::verify`] checks a [`SignatureScheme`] signature over a
 //!   whole message (a JWS signing input, a certificate's TBS bytes).

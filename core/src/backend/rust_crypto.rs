@@ -50,11 +50,6 @@ impl SigningKey {
         Ok(SigningKey { key })
     }
 
-    /// The length of its signatures in bytes.
-    pub(crate) fn signature_len(&self) -> usize {
-        self.key.size()
-    }
-
     /// Whether `public` is this key's public half.
     pub(crate) fn matches(&self, public: &VerifyingKey) -> bool {
         public.key.n() == self.key.n() && public.key.e() == self.key.e()
