@@ -46,7 +46,7 @@ pub(crate) fn run() -> Result<String, Error> {
     );
 
     match verifier.verify_once(&token, now()?, Some(CLIENT), &mut replay_cache) {
-        Err(e) if e.kind() == "replay" => println!("5. sent again, it is refused: {e}"),
+        Err(e) if e.kind() == "replay" => println!("5. sent again, it is refused: replay: {e}"),
         Err(e) => return Err(e),
         Ok(_) => return Err(Error::Internal("a replayed token was accepted".into())),
     }

@@ -355,26 +355,26 @@ pub(crate) fn quote(value: &str) -> String {
     out
 }
 
+/// The message says what was wrong and how; it reads after the kind
+/// (`expired: exp 1767225630 is not after now …`), so it never repeats it.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Malformed(what) => write!(f, "malformed token: {what}"),
-            Error::UnsupportedAlgorithm(alg) => write!(
-                f,
-                "unsupported algorithm \"{alg}\": expected RS256, RS384 or RS512"
-            ),
-            Error::InvalidHeader(what) => write!(f, "invalid header: {what}"),
+            Error::Malformed(what) => f.write_str(what),
+            Error::UnsupportedAlgorithm(alg) => {
+                write!(f, "alg \"{alg}\" is not one of RS256, RS384, RS512")
+            }
+            Error::InvalidHeader(what) => f.write_str(what),
             Error::MissingCertificate => {
-                f.write_str("missing certificate: the header has no x5c chain (or an empty one)")
+                f.write_str("the header has no x5c chain (or an empty one)")
             }
-            Error::WeakKey { which, bits } => write!(
-                f,
-                "weak key: {which} has {bits} bits; at least 2048 are required"
-            ),
+            Error::WeakKey { which, bits } => {
+                write!(f, "{which} has {bits} bits; at least 2048 are required")
+            }
             Error::Signature => {
-                f.write_str("signature does not verify with the x5c leaf certificate's key")
+                f.write_str("the token does not verify with the x5c leaf certificate's key")
             }
-            Error::UntrustedChain(why) => write!(f, "untrusted certificate chain: {why}"),
+            Error::UntrustedChain(why) => f.write_str(why),
             Error::CertificateExpired {
                 position,
                 not_before,
@@ -384,13 +384,12 @@ impl fmt::Display for Error {
                 f,
                 "certificate {position} of the chain is not valid at {now} (valid from {not_before} to {not_after})"
             ),
-            Error::MissingClaim(claim) => write!(f, "missing claim \"{claim}\""),
-            Error::Audience { expected, found } => write!(
-                f,
-                "audience: expected exactly \"{expected}\", found {found}"
-            ),
+            Error::MissingClaim(claim) => write!(f, "the token has no \"{claim}\" claim"),
+            Error::Audience { expected, found } => {
+                write!(f, "expected exactly \"{expected}\" as aud, found {found}")
+            }
             Error::InvalidPartyId { value, reason } => {
-                write!(f, "invalid party id \"{value}\": {reason}")
+                write!(f, "\"{value}\": {reason}")
             }
             Error::IssuerSubjectMismatch { iss, sub } => {
                 write!(f, "iss \"{iss}\" differs from sub \"{sub}\"")
@@ -402,57 +401,49 @@ impl fmt::Display for Error {
                 f,
                 "the leaf certificate does not name party \"{party}\" (it names {certificate})"
             ),
-            Error::InvalidLifetime { expected, found } => write!(
-                f,
-                "invalid lifetime: exp - iat is {found} s, expected {expected} s"
-            ),
-            Error::Expired { exp, now, leeway } => write!(
-                f,
-                "expired: exp {exp} is not after now {now} (leeway {leeway} s)"
-            ),
+            Error::InvalidLifetime { expected, found } => {
+                write!(f, "exp - iat is {found} s, expected {expected} s")
+            }
+            Error::Expired { exp, now, leeway } => {
+                write!(f, "exp {exp} is not after now {now} (leeway {leeway} s)")
+            }
             Error::NotYetValid {
                 claim,
                 value,
                 now,
                 leeway,
-            } => write!(
-                f,
-                "not yet valid: {claim} {value} is after now {now} (leeway {leeway} s)"
-            ),
+            } => write!(f, "{claim} {value} is after now {now} (leeway {leeway} s)"),
             Error::Replay { iss, jti } => {
-                write!(f, "replay: jti \"{jti}\" of \"{iss}\" was already accepted")
+                write!(f, "jti \"{jti}\" of \"{iss}\" was already accepted")
             }
             Error::ReplayCacheFull {
                 capacity,
                 issuer: None,
             } => write!(
                 f,
-                "replay cache full ({capacity} unexpired entries): token refused"
+                "{capacity} unexpired tokens are remembered, the most there is room for: token refused"
             ),
             Error::ReplayCacheFull {
                 capacity,
                 issuer: Some(issuer),
             } => write!(
                 f,
-                "replay cache full for \"{issuer}\" (its share is {capacity} unexpired entries): token refused"
+                "\"{issuer}\" holds its whole share ({capacity} unexpired tokens) of the replay cache: token refused"
             ),
-            Error::InvalidKey(why) => write!(f, "invalid private key: {why}"),
-            Error::InvalidCertificate(why) => write!(f, "invalid certificate: {why}"),
+            Error::InvalidKey(why) => f.write_str(why),
+            Error::InvalidCertificate(why) => f.write_str(why),
             Error::KeyMismatch => {
                 f.write_str("the private key does not match the leaf certificate's public key")
             }
-            Error::InvalidTrustAnchor(why) => write!(f, "invalid trust anchor: {why}"),
+            Error::InvalidTrustAnchor(why) => f.write_str(why),
             Error::TooLarge { what, limit, found } => {
-                write!(f, "too large: {what} is {found}, the limit is {limit}")
+                write!(f, "{what} is {found}, the limit is {limit}")
             }
             Error::BufferTooSmall { needed } => {
-                write!(
-                    f,
-                    "buffer too small: {needed} bytes needed (plus a NUL for C)"
-                )
+                write!(f, "{needed} bytes needed (plus a NUL for C)")
             }
-            Error::InvalidArgument(why) => write!(f, "invalid argument: {why}"),
-            Error::InvalidResponse(why) => write!(f, "invalid token response: {why}"),
+            Error::InvalidArgument(why) => f.write_str(why),
+            Error::InvalidResponse(why) => write!(f, "the token response: {why}"),
             Error::Internal(why) => write!(f, "internal error: {why}"),
             Error::IssuerMismatch { expected, found } => {
                 write!(
@@ -460,11 +451,9 @@ impl fmt::Display for Error {
                     "iss \"{found}\" is not the expected issuer \"{expected}\""
                 )
             }
-            Error::PartyUnknown(why) => write!(f, "party unknown: {why}"),
-            Error::PartyNotActive(why) => write!(f, "party not active: {why}"),
-            Error::PartyCertificateUnknown(why) => {
-                write!(f, "party certificate unknown: {why}")
-            }
+            Error::PartyUnknown(why) => f.write_str(why),
+            Error::PartyNotActive(why) => f.write_str(why),
+            Error::PartyCertificateUnknown(why) => f.write_str(why),
             // Read after the kind: "token_endpoint: 400 invalid_client: …".
             Error::TokenEndpoint {
                 status,

@@ -4,7 +4,6 @@ use crate::encoding::parse_sha256_hex;
 use crate::error::{Error, Result};
 use crate::limits::{self, MAX_PEM_BYTES};
 use crate::x509::{self, ChainCertificate};
-use alloc::string::ToString;
 use alloc::vec::Vec;
 
 /// One trusted root.
@@ -44,9 +43,11 @@ impl TrustAnchor {
     /// A fingerprint anchor: 64 hex digits, either case, `:` separators allowed.
     pub fn from_sha256_hex(hex: &str) -> Result<TrustAnchor> {
         let sha256 = parse_sha256_hex(hex).ok_or_else(|| {
-            Error::InvalidTrustAnchor(
-                "expected a PEM CA certificate or a 64-hex-digit SHA-256 fingerprint".to_string(),
-            )
+            let digits = hex.chars().filter(char::is_ascii_hexdigit).count();
+            Error::InvalidTrustAnchor(alloc::format!(
+                "\"{}\" is not a SHA-256 fingerprint (64 hex digits, ':' between bytes allowed; found {digits} hex digits) nor a PEM CA certificate",
+                crate::error::quote(hex)
+            ))
         })?;
         Ok(TrustAnchor {
             sha256,

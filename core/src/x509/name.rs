@@ -56,3 +56,43 @@ fn directory_string(value: Element<'_>) -> Option<String> {
         _ => None,
     }
 }
+
+/// A Name for messages, RFC 4514 style but in reading order
+/// (`C=NL, O=Demo, CN=Demo`), values quoted for display.
+pub(crate) fn display_name(name: &[u8]) -> String {
+    const SHORT: [(&[u8], &str); 8] = [
+        (&[0x55, 0x04, 0x03], "CN"),
+        (&[0x55, 0x04, 0x06], "C"),
+        (&[0x55, 0x04, 0x07], "L"),
+        (&[0x55, 0x04, 0x08], "ST"),
+        (&[0x55, 0x04, 0x0a], "O"),
+        (&[0x55, 0x04, 0x0b], "OU"),
+        (SERIAL_NUMBER, "serialNumber"),
+        (ORGANIZATION_IDENTIFIER, "organizationIdentifier"),
+    ];
+    let mut parts: Vec<String> = Vec::new();
+    let mut outer = Reader::new(name);
+    let Ok(sequence) = outer.read(tag::SEQUENCE, "") else {
+        return "(unreadable name)".into();
+    };
+    let mut rdns = Reader::inside(sequence);
+    while let Ok(rdn) = rdns.read(tag::SET, "") {
+        let mut attributes = Reader::inside(rdn);
+        while let Ok(attribute) = attributes.read(tag::SEQUENCE, "") {
+            let mut fields = Reader::inside(attribute);
+            let (Ok(kind), Ok(value)) = (fields.read(tag::OID, ""), fields.any()) else {
+                continue;
+            };
+            let label = SHORT
+                .iter()
+                .find(|(oid, _)| *oid == kind.value)
+                .map_or("?", |(_, label)| label);
+            let text = directory_string(value).unwrap_or_else(|| "?".into());
+            parts.push(alloc::format!("{label}={}", crate::error::quote(&text)));
+        }
+    }
+    if parts.is_empty() {
+        return "(empty name)".into();
+    }
+    parts.join(", ")
+}

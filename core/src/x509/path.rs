@@ -22,6 +22,7 @@
 
 use super::certificate::ChainCertificate;
 use super::extensions::{key_usage, name_within};
+use super::name::display_name;
 use crate::error::{Error, Result};
 use crate::trust::TrustAnchor;
 
@@ -220,9 +221,24 @@ fn find_anchor<'a>(chain: &[ChainCertificate], anchors: &'a [TrustAnchor]) -> Re
             return Ok(Meeting::IssuedBy(position, ca));
         }
     }
+    // Say what was found at the top, and what would have anchored it.
+    let top = chain.len().saturating_sub(1);
+    let (subject, issuer, sha256) = chain.get(top).map_or_else(Default::default, |c| {
+        (
+            display_name(c.subject()),
+            display_name(c.issuer()),
+            c.sha256_hex(),
+        )
+    });
+    let fingerprints_only = anchors.iter().all(|a| a.certificate.is_none());
     Err(Error::UntrustedChain(alloc::format!(
-        "none of the {} x5c certificates is trusted or issued by a trusted CA",
-        chain.len()
+        "none of the {} x5c certificates is trusted or issued by a trusted CA; the top one, x5c[{top}], is \"{subject}\" (SHA-256 {sha256}), issued by \"{issuer}\"{}",
+        chain.len(),
+        if fingerprints_only {
+            ": with SHA-256 anchors the chain must carry the trusted root itself"
+        } else {
+            ""
+        }
     )))
 }
 

@@ -37,7 +37,9 @@ pub(crate) fn certificates(pem: &str, what: &str) -> Result<Vec<Vec<u8>>> {
         rest = body_and_rest.get(end + END.len()..).unwrap_or_default();
     }
     if blocks.is_empty() {
-        return Err(refuse("no PEM CERTIFICATE block"));
+        return Err(refuse(
+            "no PEM CERTIFICATE block (for a DER file: openssl x509 -inform DER -in cert.der -out cert.pem)",
+        ));
     }
     Ok(blocks)
 }
