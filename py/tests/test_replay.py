@@ -75,7 +75,7 @@ def test_one_issuer_fills_its_share_another_gets_in(
     with pytest.raises(ishare_jwt.ReplayCacheFullError) as caught:
         verifier.verify(signer.client_assertion(SERVER_ID, now=T0, jti="eori-3"), now=T0)
     assert (caught.value.kind, caught.value.code) == ("replay_cache_full", 19)
-    assert f'replay cache full for "{CLIENT_ID}"' in str(caught.value)
+    assert f'"{CLIENT_ID}" holds its whole share' in str(caught.value)
     assert "its share is 2 unexpired entries" in str(caught.value)
     # The cache holds 2 of 10: the other issuer is not locked out...
     for jti in ("did-1", "did-2"):
@@ -97,7 +97,7 @@ def test_a_full_cache_refuses_every_issuer(
     for jti in ("eori-1", "eori-2"):
         verifier.verify(signer.client_assertion(SERVER_ID, now=T0, jti=jti), now=T0)
     with pytest.raises(
-        ishare_jwt.ReplayCacheFullError, match=r"replay cache full \(2 unexpired entries\)"
+        ishare_jwt.ReplayCacheFullError, match=r"2 unexpired tokens are remembered"
     ):
         verifier.verify(did_signer.client_assertion(SERVER_ID, now=T0), now=T0)
 

@@ -247,7 +247,7 @@ runTest("replay limits: one issuer fills its share, another still gets in") {
     _ = try v.verify(token: try signed(signer, "eori-2"), now: t0)
     let third = try signed(signer, "eori-3")
     let message = try expectError("replay_cache_full") { _ = try v.verify(token: third, now: t0) }
-    try expectTrue(message.contains("replay cache full for \"\(client)\""), message)
+    try expectTrue(message.contains("\"\(client)\" holds its whole share"), message)
     try expectTrue(message.contains("its share is 2 unexpired entries"), message)
     // The cache holds 2 of 10: the other issuer is not locked out...
     _ = try v.verify(token: try signed(didSigner, "did-1"), now: t0)
@@ -266,7 +266,7 @@ runTest("replay limits: a full cache refuses every issuer") {
     _ = try v.verify(token: try signed(signer, "eori-2"), now: t0)
     let other = try signed(didSigner, "did-1")
     let message = try expectError("replay_cache_full") { _ = try v.verify(token: other, now: t0) }
-    try expectTrue(message.contains("replay cache full (2 unexpired entries)"), message)
+    try expectTrue(message.contains("2 unexpired tokens are remembered"), message)
 }
 runTest("replay limits: out of range is refused") {
     let capacity = "replay cache capacity must be 1 to 10000000"
