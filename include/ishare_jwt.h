@@ -165,6 +165,25 @@ enum ishare_status
    * The party is listed, but not with the certificate that signed.
    */
   ISHARE_STATUS_PARTY_CERTIFICATE_UNKNOWN = 32,
+  /**
+   * A token endpoint refused a token request (RFC 6749 §5.2): any HTTP
+   * status but 200 (`ishare_token_manager_finish`). The server's status,
+   * `error` and `error_description` are in this thread's last error:
+   * `ishare_last_error_token_endpoint_status` and its siblings.
+   */
+  ISHARE_STATUS_TOKEN_ENDPOINT = 33,
+  /**
+   * The network failed a request (connection refused, timeout, TLS).
+   * Raised by bindings that do HTTP; this library's C API does none, so
+   * it gives this status only to `ishare_oauth_error_for_status`.
+   */
+  ISHARE_STATUS_NETWORK = 34,
+  /**
+   * A certificate of the chain is sound but may not be used this way:
+   * keyUsage, a CA certificate as leaf, pathLenConstraint,
+   * nameConstraints.
+   */
+  ISHARE_STATUS_CERTIFICATE_USAGE = 35,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
