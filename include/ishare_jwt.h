@@ -228,6 +228,18 @@ typedef struct ishare_assertion ishare_assertion;
 typedef struct ishare_jwt ishare_jwt;
 
 /**
+ * A token endpoint's error answer (RFC 6749 §5.2): the HTTP status, the
+ * `error` code, the `error_description` and the JSON body that carries
+ * them. Send `ishare_oauth_error_body` with that status and the headers of
+ * `ishare_token_response_header_name`/`_value`. Opaque.
+ *
+ * Ownership: made by `ishare_oauth_error_from_last_error` or
+ * `ishare_oauth_error_for_status`, owned by the caller until passed to
+ * `ishare_oauth_error_free`. Immutable, so any thread may read it.
+ */
+typedef struct ishare_oauth_error ishare_oauth_error;
+
+/**
  * One participant as a satellite's `parties_token` lists it, returned by
  * `ishare_check_party` once every check passed. Opaque; read it with the
  * `ishare_party_info_*` getters.
@@ -248,6 +260,21 @@ typedef struct ishare_party_info ishare_party_info;
  * key is wiped from memory when the signer is freed.
  */
 typedef struct ishare_signer ishare_signer;
+
+/**
+ * A token request (`POST /connect/token`, RFC 6749 §4.4 with an RFC 7523
+ * client assertion) whose form is right: `grant_type` is
+ * `client_credentials`, `client_assertion_type` is the JWT bearer type, and
+ * `client_id` and `client_assertion` are there, each parameter once. Its
+ * assertion is not verified yet: hand it to `ishare_verifier_verify` with
+ * the `client_id`. Opaque; read it with the `ishare_token_request_*`
+ * getters.
+ *
+ * Ownership: made by `ishare_parse_token_request`, owned by the caller
+ * until passed to `ishare_token_request_free`. Immutable, so any thread may
+ * read it.
+ */
+typedef struct ishare_token_request ishare_token_request;
 
 /**
  * Verifies client assertions and other iSHARE JWTs addressed to one party,
@@ -461,6 +488,50 @@ void ishare_jwt_free(ishare_jwt *jwt);
  * `buf` is NULL or points to `buf_len` writable bytes.
  */
 size_t ishare_last_error(char *buf, size_t buf_len);
+
+/**
+ * The HTTP status of the token endpoint's answer, when this thread's last
+ * failed call gave `ISHARE_STATUS_TOKEN_ENDPOINT`
+ * (`ishare_token_manager_finish` with a status other than 200); 0 after any
+ * other error and after a success.
+ *
+ * The refusal's fields live with the detail message, in this thread's last
+ * error: read them right after the failed call, before the next call that
+ * returns an `ishare_status` (it replaces or clears them). Reading them
+ * changes nothing.
+ */
+uint16_t ishare_last_error_token_endpoint_status(void);
+
+/**
+ * The `error` code the token endpoint sent (RFC 6749 §5.2:
+ * `invalid_client`, `invalid_request`, ...), when this thread's last failed
+ * call gave `ISHARE_STATUS_TOKEN_ENDPOINT`. Copied into `buf` and measured
+ * exactly as `ishare_last_error` does; the length is 0 (and `buf`, if
+ * given, the empty string) when the server sent none (its body was not the
+ * JSON object of §5.2), after any other error and after a success.
+ * Characters a log should not show raw (control characters and the like)
+ * are escaped, and a long value is shortened, as in the detail message.
+ *
+ * Ownership and timing: as for `ishare_last_error` and
+ * `ishare_last_error_token_endpoint_status`.
+ *
+ * # Safety
+ *
+ * `buf` is NULL or points to `buf_len` writable bytes.
+ */
+size_t ishare_last_error_token_endpoint_error(char *buf, size_t buf_len);
+
+/**
+ * The `error_description` the token endpoint sent, when this thread's last
+ * failed call gave `ISHARE_STATUS_TOKEN_ENDPOINT`; otherwise (none sent,
+ * another error, a success) the length is 0. Copied, measured, escaped and
+ * shortened as by `ishare_last_error_token_endpoint_error`.
+ *
+ * # Safety
+ *
+ * `buf` is NULL or points to `buf_len` writable bytes.
+ */
+size_t ishare_last_error_token_endpoint_description(char *buf, size_t buf_len);
 
 /**
  * Panics on purpose inside the panic boundary and returns what every
@@ -847,6 +918,238 @@ const char *ishare_status_kind(ishare_status status);
  * Ownership: the returned string is static; never free it. Never NULL.
  */
 const char *ishare_status_str(ishare_status status);
+
+/**
+ * Reads the body of a token request (`application/x-www-form-urlencoded`,
+ * `form_body_len` bytes; no NUL needed): the form rules of RFC 6749 §4.4
+ * and RFC 7523 §2.2. Percent escapes are decoded; bytes that are not UTF-8
+ * become U+FFFD, as form decoding does (an assertion carrying one then
+ * fails verification).
+ *
+ * On success stores a new token request in `*request_out`. A request the
+ * rules refuse gives `ISHARE_STATUS_INVALID_ARGUMENT`, leaves
+ * `*request_out` untouched, and keeps the OAuth answer with this thread's
+ * last error: `ishare_oauth_error_from_last_error()` returns it
+ * (`invalid_request` for a missing, empty or repeated parameter or a body
+ * over 516 KiB, `unsupported_grant_type`, or `invalid_client` for another
+ * `client_assertion_type`, each with status 400). A decoded value holding a
+ * NUL character, which C cannot carry, is `ISHARE_STATUS_MALFORMED`
+ * (answered `invalid_client`).
+ *
+ * `form_body` may be NULL when `form_body_len` is 0 (an empty body, which
+ * is refused).
+ *
+ * Ownership: `form_body` is only read during the call. The caller owns the
+ * new token request and frees it with `ishare_token_request_free`.
+ *
+ * # Safety
+ *
+ * `form_body` is NULL or points to `form_body_len` readable bytes;
+ * `request_out` is NULL or writable.
+ */
+ishare_status ishare_parse_token_request(const char *form_body,
+                                         size_t form_body_len,
+                                         ishare_token_request **request_out);
+
+/**
+ * The `client_id` parameter: the party the assertion's `iss` must name
+ * (pass it to `ishare_verifier_verify`). NULL if `request` is NULL.
+ *
+ * Ownership: the string belongs to the token request and stays valid until
+ * `ishare_token_request_free`; do not free it.
+ *
+ * # Safety
+ *
+ * `request` is NULL or live.
+ */
+const char *ishare_token_request_client_id(const ishare_token_request *request);
+
+/**
+ * The `client_assertion` parameter: the JWT to verify. NULL if `request`
+ * is NULL.
+ *
+ * Ownership: as for `ishare_token_request_client_id`.
+ *
+ * # Safety
+ *
+ * `request` is NULL or live.
+ */
+const char *ishare_token_request_client_assertion(const ishare_token_request *request);
+
+/**
+ * The `scope` parameter; `iSHARE` when the request sent none. NULL if
+ * `request` is NULL.
+ *
+ * Ownership: as for `ishare_token_request_client_id`.
+ *
+ * # Safety
+ *
+ * `request` is NULL or live.
+ */
+const char *ishare_token_request_scope(const ishare_token_request *request);
+
+/**
+ * Frees a token request and the strings its getters returned. NULL is
+ * accepted and ignored.
+ *
+ * Ownership: takes the token request back from the caller; neither it nor
+ * any string read from it may be used afterwards.
+ *
+ * # Safety
+ *
+ * `request` is NULL or a token request from `ishare_parse_token_request`
+ * not freed before.
+ */
+void ishare_token_request_free(ishare_token_request *request);
+
+/**
+ * The answer a token endpoint gives for this thread's last failed call: a
+ * token request `ishare_parse_token_request` refused (its own answer), or
+ * a client assertion `ishare_verifier_verify` refused (`invalid_client`,
+ * 400), or the verifier's full replay cache (`temporarily_unavailable`,
+ * 503), or the library's own fault (`server_error`, 500), or a bad argument
+ * (`invalid_request`, 400) — one mapping for every binding. The
+ * `error_description` is the error kind and the detail message
+ * (`"signature: ..."`); it never contains key material.
+ *
+ * Returns a new OAuth error, or NULL when this thread's last call that
+ * returns an `ishare_status` succeeded (there is nothing to answer). Reading
+ * it changes nothing: call it right after the failed call.
+ *
+ * Ownership: the caller owns the new OAuth error and frees it with
+ * `ishare_oauth_error_free`.
+ */
+ishare_oauth_error *ishare_oauth_error_from_last_error(void);
+
+/**
+ * The answer a token endpoint gives for a failure with status `status`
+ * (any status but `ISHARE_STATUS_OK`), by the same mapping as
+ * `ishare_oauth_error_from_last_error`: for a status kept from an earlier
+ * call or another thread. The `error_description` is the kind followed by
+ * `detail` (`"expired: " detail`), or the kind alone when `detail` is
+ * NULL; give `ishare_last_error`'s message as `detail` to get the very
+ * answer `ishare_oauth_error_from_last_error` gives.
+ *
+ * `ISHARE_STATUS_OK`, or a number that is no status, is
+ * `ISHARE_STATUS_INVALID_ARGUMENT`. On success stores a new OAuth error in
+ * `*oauth_out`; otherwise leaves it untouched.
+ *
+ * Ownership: `detail` is only read during the call. The caller owns the
+ * new OAuth error and frees it with `ishare_oauth_error_free`.
+ *
+ * # Safety
+ *
+ * `detail` is NULL or NUL-terminated; `oauth_out` is NULL or writable.
+ */
+ishare_status ishare_oauth_error_for_status(ishare_status status,
+                                            const char *detail,
+                                            ishare_oauth_error **oauth_out);
+
+/**
+ * The HTTP status to answer with: 400, 500 or 503. 0 if `oauth` is NULL.
+ *
+ * # Safety
+ *
+ * `oauth` is NULL or live.
+ */
+uint16_t ishare_oauth_error_status(const ishare_oauth_error *oauth);
+
+/**
+ * The `error` code: `invalid_request`, `invalid_client`,
+ * `unsupported_grant_type`, `temporarily_unavailable` or `server_error`.
+ * NULL if `oauth` is NULL.
+ *
+ * Ownership: the string belongs to the OAuth error and stays valid until
+ * `ishare_oauth_error_free`; do not free it.
+ *
+ * # Safety
+ *
+ * `oauth` is NULL or live.
+ */
+const char *ishare_oauth_error_error(const ishare_oauth_error *oauth);
+
+/**
+ * The `error_description`: what was wrong, for the client's developer.
+ * NULL if `oauth` is NULL.
+ *
+ * Ownership: as for `ishare_oauth_error_error`.
+ *
+ * # Safety
+ *
+ * `oauth` is NULL or live.
+ */
+const char *ishare_oauth_error_description(const ishare_oauth_error *oauth);
+
+/**
+ * The JSON body to send: `{"error":...,"error_description":...}`. NULL if
+ * `oauth` is NULL.
+ *
+ * Ownership: as for `ishare_oauth_error_error`.
+ *
+ * # Safety
+ *
+ * `oauth` is NULL or live.
+ */
+const char *ishare_oauth_error_body(const ishare_oauth_error *oauth);
+
+/**
+ * Frees an OAuth error and the strings its getters returned. NULL is
+ * accepted and ignored.
+ *
+ * Ownership: takes the OAuth error back from the caller; neither it nor any
+ * string read from it may be used afterwards.
+ *
+ * # Safety
+ *
+ * `oauth` is NULL or an OAuth error from `ishare_oauth_error_from_last_error`
+ * or `ishare_oauth_error_for_status` not freed before.
+ */
+void ishare_oauth_error_free(ishare_oauth_error *oauth);
+
+/**
+ * Writes the body of a successful token response (RFC 6749 §5.1):
+ * `{"access_token":...,"token_type":"Bearer","expires_in":N}`, with
+ * `,"scope":...` before the `}` when `scope` is not NULL. Send it with
+ * status 200 and the headers of `ishare_token_response_header_name`/`_value`.
+ *
+ * The buffer rules are those of `ishare_signer_client_assertion`: the text
+ * and a NUL if both fit (`*len_out` = its length), else nothing but
+ * `*len_out` = the length needed and `ISHARE_STATUS_BUFFER_TOO_SMALL`;
+ * `buf` NULL with `buf_len` 0 asks for the size.
+ *
+ * Ownership: everything stays the caller's.
+ *
+ * # Safety
+ *
+ * `access_token` is NULL or NUL-terminated, `scope` too; `buf` is NULL or
+ * has `buf_len` writable bytes; `len_out` is NULL or writable.
+ */
+ishare_status ishare_token_response_body(const char *access_token,
+                                         uint64_t expires_in,
+                                         const char *scope,
+                                         char *buf,
+                                         size_t buf_len,
+                                         size_t *len_out);
+
+/**
+ * The name of header `index` that every token-endpoint answer carries,
+ * success or error (RFC 6749 §5.1, §5.2): `Content-Type`
+ * (`application/json`), `Cache-Control` (`no-store`), `Pragma`
+ * (`no-cache`). NULL for an index past the last, so
+ * `for (i = 0; (name = ishare_token_response_header_name(i)) != NULL; i++)`
+ * walks them all.
+ *
+ * Ownership: the string is static; never free it.
+ */
+const char *ishare_token_response_header_name(size_t index);
+
+/**
+ * The value of header `index` (see `ishare_token_response_header_name`);
+ * NULL for an index past the last.
+ *
+ * Ownership: the string is static; never free it.
+ */
+const char *ishare_token_response_header_value(size_t index);
 
 /**
  * Makes a verifier for tokens addressed to `audience` (our own party id).

@@ -32,6 +32,7 @@ mod satellite;
 mod signer;
 mod status;
 mod strings;
+mod token_endpoint;
 mod verifier;
 
 pub use assertion::{
@@ -44,7 +45,10 @@ pub use jwt::{
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
     ishare_jwt_leaf_sha256,
 };
-pub use last_error::ishare_last_error;
+pub use last_error::{
+    ishare_last_error, ishare_last_error_token_endpoint_description,
+    ishare_last_error_token_endpoint_error, ishare_last_error_token_endpoint_status,
+};
 pub use panic::ishare_panic_selftest;
 pub use satellite::{
     ishare_anchor_list, ishare_anchor_list_free, ishare_anchor_list_get, ishare_anchor_list_len,
@@ -58,6 +62,14 @@ pub use signer::{
     ishare_signer_from_pem_oauth, ishare_signer_sign_jwt, ishare_signer_token_request,
 };
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
+pub use token_endpoint::{
+    ishare_oauth_error, ishare_oauth_error_body, ishare_oauth_error_description,
+    ishare_oauth_error_error, ishare_oauth_error_for_status, ishare_oauth_error_free,
+    ishare_oauth_error_from_last_error, ishare_oauth_error_status, ishare_parse_token_request,
+    ishare_token_request, ishare_token_request_client_assertion, ishare_token_request_client_id,
+    ishare_token_request_free, ishare_token_request_scope, ishare_token_response_body,
+    ishare_token_response_header_name, ishare_token_response_header_value,
+};
 pub use verifier::{
     ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_new_oauth,
     ishare_verifier_set_replay_limits, ishare_verifier_verify, ishare_verifier_verify_jwt,

@@ -287,5 +287,7 @@ mod tests {
         send_sync::<crate::ishare_jwt>();
         send_sync::<crate::ishare_party_info>();
         send_sync::<crate::ishare_anchor_list>();
+        send_sync::<crate::ishare_token_request>();
+        send_sync::<crate::ishare_oauth_error>();
     }
 }
