@@ -242,6 +242,7 @@ int main(int argc, char **argv) {
     run_argument_tests();
     run_thread_tests();
     run_jwt_tests(argv[3]);
+    run_token_tests();
     printf("c: %d passed, %d failed\n", cases_passed, cases_failed);
     return cases_failed == 0 ? 0 : 1;
 }

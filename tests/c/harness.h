@@ -82,5 +82,7 @@ void run_thread_tests(void);
  * vectors_to_text.py), then payloads, the satellite checks, the OAuth
  * profile and the arguments of the JWT functions. */
 void run_jwt_tests(const char *jwt_vectors_txt);
+/* Access tokens, sans-IO: the token manager and the token endpoint's side. */
+void run_token_tests(void);
 
 #endif /* ISHARE_TEST_HARNESS_H */
