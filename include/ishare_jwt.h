@@ -175,8 +175,9 @@ enum ishare_status
   ISHARE_STATUS_TOKEN_ENDPOINT = 33,
   /**
    * The network failed a request (connection refused, timeout, TLS).
-   * Raised by bindings that do HTTP; this library's C API does none, so
-   * it gives this status only to `ishare_oauth_error_for_status`.
+   * Raised by the bindings that do HTTP. No function of this C API
+   * returns it (a C program does its own HTTP), but
+   * `ishare_oauth_error_for_status` maps it like any other status.
    */
   ISHARE_STATUS_NETWORK = 34,
   /**

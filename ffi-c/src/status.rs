@@ -91,8 +91,9 @@ pub enum ishare_status {
     /// `ishare_last_error_token_endpoint_status` and its siblings.
     TokenEndpoint = 33,
     /// The network failed a request (connection refused, timeout, TLS).
-    /// Raised by bindings that do HTTP; this library's C API does none, so
-    /// it gives this status only to `ishare_oauth_error_for_status`.
+    /// Raised by the bindings that do HTTP. No function of this C API
+    /// returns it (a C program does its own HTTP), but
+    /// `ishare_oauth_error_for_status` maps it like any other status.
     Network = 34,
     /// A certificate of the chain is sound but may not be used this way:
     /// keyUsage, a CA certificate as leaf, pathLenConstraint,
