@@ -2,7 +2,10 @@
 //! generated header `include/ishare_jwt.h`. Client assertions (sign, verify,
 //! token requests), any iSHARE JWT (`ishare_signer_sign_jwt`,
 //! `ishare_verifier_verify_jwt`), the satellite checks (`ishare_check_party`,
-//! `ishare_trusted_list_anchors`) and the generic OAuth profile.
+//! `ishare_trusted_list_anchors`), the generic OAuth profile, and access
+//! tokens sans-IO on both sides of `/connect/token` (the client's
+//! `ishare_token_manager`, the server's `ishare_parse_token_request`,
+//! `ishare_oauth_error` and `ishare_token_response_body`).
 //!
 //! A thin adapter over the `ishare-jwt` core: it converts C strings, reads
 //! the system clock and the OS random number generator, maps errors to
@@ -32,6 +35,8 @@ mod satellite;
 mod signer;
 mod status;
 mod strings;
+mod token_endpoint;
+mod token_manager;
 mod verifier;
 
 pub use assertion::{
@@ -44,7 +49,10 @@ pub use jwt::{
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
     ishare_jwt_leaf_sha256,
 };
-pub use last_error::ishare_last_error;
+pub use last_error::{
+    ishare_last_error, ishare_last_error_token_endpoint_description,
+    ishare_last_error_token_endpoint_error, ishare_last_error_token_endpoint_status,
+};
 pub use panic::ishare_panic_selftest;
 pub use satellite::{
     ishare_anchor_list, ishare_anchor_list_free, ishare_anchor_list_get, ishare_anchor_list_len,
@@ -58,6 +66,23 @@ pub use signer::{
     ishare_signer_from_pem_oauth, ishare_signer_sign_jwt, ishare_signer_token_request,
 };
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
+pub use token_endpoint::{
+    ishare_oauth_error, ishare_oauth_error_body, ishare_oauth_error_description,
+    ishare_oauth_error_error, ishare_oauth_error_for_status, ishare_oauth_error_free,
+    ishare_oauth_error_from_last_error, ishare_oauth_error_status, ishare_parse_token_request,
+    ishare_token_request, ishare_token_request_client_assertion, ishare_token_request_client_id,
+    ishare_token_request_free, ishare_token_request_scope, ishare_token_response_body,
+    ishare_token_response_header_name, ishare_token_response_header_value,
+};
+pub use token_manager::{
+    ishare_access_token, ishare_access_token_access_token, ishare_access_token_expires_at,
+    ishare_access_token_free, ishare_access_token_token_type, ishare_token_manager,
+    ishare_token_manager_finish, ishare_token_manager_free, ishare_token_manager_get,
+    ishare_token_manager_invalidate, ishare_token_manager_new, ishare_token_step,
+    ishare_token_step_access_token, ishare_token_step_body, ishare_token_step_content_type,
+    ishare_token_step_free, ishare_token_step_get_kind, ishare_token_step_kind,
+    ishare_token_step_url,
+};
 pub use verifier::{
     ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_new_oauth,
     ishare_verifier_set_replay_limits, ishare_verifier_verify, ishare_verifier_verify_jwt,

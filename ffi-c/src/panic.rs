@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use ishare_jwt::Error;
+use ishare_jwt::{Error, OAuthError};
 
 use crate::last_error;
 use crate::status::ishare_status;
@@ -11,19 +11,32 @@ use crate::status::ishare_status;
 /// `Ok`; an error (or a panic, as `Internal`) records the message and gives
 /// its status.
 pub(crate) fn status_boundary(body: impl FnOnce() -> Result<(), Error>) -> ishare_status {
-    // AssertUnwindSafe: after a panic the only state we touch again is a
-    // verifier's replay-cache mutex, whose poisoning is handled where it is
-    // locked.
+    refusal_boundary(|| body().map_err(|error| (error, None)))
+}
+
+/// Like [`status_boundary`], for a body whose failure may carry the OAuth
+/// answer a token endpoint gives it (a refused token request), kept with
+/// the last error.
+pub(crate) fn refusal_boundary(
+    body: impl FnOnce() -> Result<(), (Error, Option<OAuthError>)>,
+) -> ishare_status {
+    // AssertUnwindSafe: after a panic the only state we touch again sits
+    // behind a verifier's or token manager's lock, whose poisoning is handled
+    // where it is locked.
     let outcome = catch_unwind(AssertUnwindSafe(body))
-        .unwrap_or_else(|payload| Err(Error::from_panic(payload.as_ref())));
+        .unwrap_or_else(|payload| Err((Error::from_panic(payload.as_ref()), None)));
     match outcome {
         Ok(()) => {
             last_error::clear();
             ishare_status::Ok
         }
-        Err(error) => {
-            last_error::set(&error);
-            ishare_status::from(&error)
+        Err((error, oauth)) => {
+            let status = ishare_status::from(&error);
+            match oauth {
+                Some(oauth) => last_error::set_refused_request(error, oauth),
+                None => last_error::set(error),
+            }
+            status
         }
     }
 }
@@ -32,7 +45,7 @@ pub(crate) fn status_boundary(body: impl FnOnce() -> Result<(), Error>) -> ishar
 /// error and gives `fallback`.
 pub(crate) fn value_boundary<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
-        last_error::set(&Error::from_panic(payload.as_ref()));
+        last_error::set(Error::from_panic(payload.as_ref()));
         fallback
     })
 }

@@ -13,12 +13,20 @@ use crate::strings::{Out, OutBuffer, arg_ref, arg_str, free_handle, opt_arg_str}
 /// many client assertions (or other iSHARE JWTs). Opaque.
 ///
 /// Ownership: made by `ishare_signer_from_pem` (or `_from_pem_oauth`), owned
-/// by the caller until passed to `ishare_signer_free`. It is immutable and thread-safe: any
-/// number of threads may sign with one signer at the same time. The private
-/// key is wiped from memory when the signer is freed.
+/// by the caller until passed to `ishare_signer_free` (or handed over to
+/// `ishare_token_manager_new`, which then owns it). It is immutable and
+/// thread-safe: any number of threads may sign with one signer at the same
+/// time. The private key is wiped from memory when the signer is freed.
 #[allow(non_camel_case_types)]
 pub struct ishare_signer {
     inner: Signer,
+}
+
+impl ishare_signer {
+    /// The core signer, for a handle that takes this one over.
+    pub(crate) fn into_inner(self) -> Signer {
+        self.inner
+    }
 }
 
 /// Loads a signer from a PEM private key (PKCS#8 or PKCS#1), a PEM
@@ -287,5 +295,10 @@ mod tests {
         send_sync::<crate::ishare_jwt>();
         send_sync::<crate::ishare_party_info>();
         send_sync::<crate::ishare_anchor_list>();
+        send_sync::<crate::ishare_token_manager>();
+        send_sync::<crate::ishare_token_step>();
+        send_sync::<crate::ishare_access_token>();
+        send_sync::<crate::ishare_token_request>();
+        send_sync::<crate::ishare_oauth_error>();
     }
 }

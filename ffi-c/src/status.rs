@@ -85,6 +85,20 @@ pub enum ishare_status {
     PartyNotActive = 31,
     /// The party is listed, but not with the certificate that signed.
     PartyCertificateUnknown = 32,
+    /// A token endpoint refused a token request (RFC 6749 §5.2): any HTTP
+    /// status but 200 (`ishare_token_manager_finish`). The server's status,
+    /// `error` and `error_description` are in this thread's last error:
+    /// `ishare_last_error_token_endpoint_status` and its siblings.
+    TokenEndpoint = 33,
+    /// The network failed a request (connection refused, timeout, TLS).
+    /// Raised by the bindings that do HTTP. No function of this C API
+    /// returns it (a C program does its own HTTP), but
+    /// `ishare_oauth_error_for_status` maps it like any other status.
+    Network = 34,
+    /// A certificate of the chain is sound but may not be used this way:
+    /// keyUsage, a CA certificate as leaf, pathLenConstraint,
+    /// nameConstraints.
+    CertificateUsage = 35,
 }
 
 /// A status number as C passes it in (any `uint32_t`, not only the listed
@@ -94,7 +108,7 @@ pub type ishare_status_code = u32;
 
 impl ishare_status {
     /// Every status, in number order.
-    const ALL: [ishare_status; 33] = [
+    const ALL: [ishare_status; 36] = [
         ishare_status::Ok,
         ishare_status::Malformed,
         ishare_status::UnsupportedAlgorithm,
@@ -128,6 +142,9 @@ impl ishare_status {
         ishare_status::PartyUnknown,
         ishare_status::PartyNotActive,
         ishare_status::PartyCertificateUnknown,
+        ishare_status::TokenEndpoint,
+        ishare_status::Network,
+        ishare_status::CertificateUsage,
     ];
 
     /// The status with number `code`, if there is one.
@@ -174,6 +191,9 @@ impl ishare_status {
             ishare_status::PartyUnknown => c"party_unknown",
             ishare_status::PartyNotActive => c"party_not_active",
             ishare_status::PartyCertificateUnknown => c"party_certificate_unknown",
+            ishare_status::TokenEndpoint => c"token_endpoint",
+            ishare_status::Network => c"network",
+            ishare_status::CertificateUsage => c"certificate_usage",
         }
     }
 }
@@ -245,7 +265,7 @@ mod tests {
 
     #[test]
     fn unknown_numbers_are_named_unknown() {
-        assert_eq!(ishare_status::from_code(33), None);
+        assert_eq!(ishare_status::from_code(36), None);
         // SAFETY: static string.
         let name = unsafe { CStr::from_ptr(ishare_status_kind(u32::MAX)) };
         assert_eq!(name, c"unknown");

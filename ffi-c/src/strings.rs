@@ -51,6 +51,35 @@ pub(crate) unsafe fn opt_arg_str<'a>(
     unsafe { arg_str(ptr, name) }.map(Some)
 }
 
+/// Borrows a `(pointer, length)` byte argument. NULL is allowed (as no
+/// bytes) only with `len` 0.
+///
+/// # Safety
+///
+/// `ptr` is NULL or points to `len` readable bytes that stay valid and
+/// unchanged for `'a`.
+pub(crate) unsafe fn arg_bytes<'a>(
+    ptr: *const c_char,
+    len: usize,
+    name: &str,
+) -> Result<&'a [u8], Error> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(null(&format!("{name} (with {name}_len > 0)")))
+        };
+    }
+    if len > isize::MAX as usize {
+        return Err(Error::InvalidArgument(format!(
+            "{name}_len {len} is not a length"
+        )));
+    }
+    // SAFETY: not NULL, `len` readable bytes per the caller, and `len` fits
+    // in isize (checked above).
+    Ok(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
 /// Borrows an opaque handle.
 ///
 /// # Safety
@@ -201,6 +230,22 @@ mod tests {
                 err.to_string(),
                 "invalid argument: x is not valid UTF-8 (at byte 2)"
             );
+        }
+    }
+
+    #[test]
+    fn byte_arguments_are_checked() {
+        let bytes = c"abc";
+        // SAFETY: NULL, or three readable bytes.
+        unsafe {
+            assert_eq!(arg_bytes(core::ptr::null(), 0, "body").unwrap(), b"");
+            let err = arg_bytes(core::ptr::null(), 1, "body").unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "invalid argument: body (with body_len > 0) is NULL"
+            );
+            assert_eq!(arg_bytes(bytes.as_ptr(), 3, "body").unwrap(), b"abc");
+            assert!(arg_bytes(bytes.as_ptr(), usize::MAX, "body").is_err());
         }
     }
 

@@ -11,7 +11,10 @@
 static_assert(ISHARE_STATUS_OK == 0, "success is 0");
 static_assert(ISHARE_STATUS_REPLAY == 18, "stable numbers");
 static_assert(ISHARE_STATUS_PARTY_CERTIFICATE_UNKNOWN == 32, "stable numbers");
+static_assert(ISHARE_STATUS_TOKEN_ENDPOINT == 33, "stable numbers");
+static_assert(ISHARE_STATUS_CERTIFICATE_USAGE == 35, "stable numbers");
 static_assert(sizeof(ishare_status) == sizeof(std::uint32_t), "a 32-bit status");
+static_assert(sizeof(ishare_token_step_kind) == sizeof(std::uint32_t), "a 32-bit kind");
 
 namespace {
 
@@ -24,7 +27,11 @@ struct VerifierDeleter {
 struct JwtDeleter {
     void operator()(ishare_jwt *j) const noexcept { ishare_jwt_free(j); }
 };
+struct OAuthErrorDeleter {
+    void operator()(ishare_oauth_error *o) const noexcept { ishare_oauth_error_free(o); }
+};
 using Signer = std::unique_ptr<ishare_signer, SignerDeleter>;
+using OAuthError = std::unique_ptr<ishare_oauth_error, OAuthErrorDeleter>;
 using Verifier = std::unique_ptr<ishare_verifier, VerifierDeleter>;
 using Jwt = std::unique_ptr<ishare_jwt, JwtDeleter>;
 
@@ -66,6 +73,22 @@ int main() {
     Signer none;
     if (ishare_signer_from_pem(nullptr, nullptr, nullptr, nullptr) !=
         ISHARE_STATUS_INVALID_ARGUMENT) {
+        failures++;
+    }
+    ishare_token_manager *manager = nullptr;
+    if (ishare_token_manager_new(nullptr, 60, 0, &manager) != ISHARE_STATUS_INVALID_ARGUMENT ||
+        manager != nullptr) {
+        failures++;
+    }
+    ishare_oauth_error *raw_oauth = nullptr;
+    if (ishare_oauth_error_for_status(ISHARE_STATUS_SIGNATURE, nullptr, &raw_oauth) !=
+        ISHARE_STATUS_OK) {
+        failures++;
+    }
+    OAuthError oauth(raw_oauth);
+    if (ishare_oauth_error_status(oauth.get()) != 400 ||
+        std::string(ishare_oauth_error_error(oauth.get())) != "invalid_client" ||
+        std::string(ishare_token_response_header_value(1)) != "no-store") {
         failures++;
     }
     std::printf("c++: %s\n", failures == 0 ? "ok" : "FAILED");

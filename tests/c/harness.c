@@ -1,6 +1,8 @@
 /* Test harness and runner:
  * `test_ffi VECTORS_DIR VECTORS_TXT JWT_VECTORS_TXT [HOSTILE_TXT...]`
- * (the hostile files run on a thread with a small stack).
+ * (the hostile files run on a thread with a small stack), with
+ * ISHARE_TEST_ENDPOINT and ISHARE_TEST_PKI in the environment for the cases
+ * against the live test endpoint (test_live_endpoint.c).
  * Prints one line per failed check and a final `c: N passed, M failed`;
  * exits non-zero on any failure. */
 #include "harness.h"
@@ -95,6 +97,10 @@ static char *read_file(const char *path) {
     }
     text[len] = '\0';
     return text;
+}
+
+char *read_text_file(const char *path) {
+    return read_file(path);
 }
 
 char *read_vector_file(const char *name) {
@@ -242,6 +248,8 @@ int main(int argc, char **argv) {
     run_argument_tests();
     run_thread_tests();
     run_jwt_tests(argv[3]);
+    run_token_tests();
+    run_live_endpoint_tests();
     printf("c: %d passed, %d failed\n", cases_passed, cases_failed);
     return cases_failed == 0 ? 0 : 1;
 }

@@ -37,6 +37,8 @@ int check_str_impl(const char *got, const char *want, const char *what, const ch
 /* The directory holding the test vectors (argv[1]), with a trailing '/'. */
 extern const char *vectors_dir;
 
+/* Reads the file at `path` into a new NUL-terminated string (free it); NULL on error. */
+char *read_text_file(const char *path);
 /* Reads vectors_dir/name into a new NUL-terminated string (free it); NULL on error. */
 char *read_vector_file(const char *name);
 /* This thread's last error message, in a static buffer (for diagnostics). */
@@ -82,5 +84,11 @@ void run_thread_tests(void);
  * vectors_to_text.py), then payloads, the satellite checks, the OAuth
  * profile and the arguments of the JWT functions. */
 void run_jwt_tests(const char *jwt_vectors_txt);
+/* Access tokens, sans-IO: the token manager and the token endpoint's side. */
+void run_token_tests(void);
+/* The token manager against the live test endpoint whose base URL is in the
+ * environment variable ISHARE_TEST_ENDPOINT (scripts/test-c starts it), with
+ * the client key of ISHARE_TEST_PKI (testdata/pki/); a failed case if unset. */
+void run_live_endpoint_tests(void);
 
 #endif /* ISHARE_TEST_HARNESS_H */
