@@ -136,6 +136,21 @@ pub fn parse_token_response(body: &[u8]) -> Result<TokenResponse> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| missing("access_token"))?
         .to_string();
+    // RFC 6750 §2.1 b64token: what may follow "Bearer " in a header. Anything
+    // else (CR, LF, spaces) would let a token endpoint inject headers into
+    // every request the client sends with it.
+    let b64token = |t: &str| {
+        let body = t.trim_end_matches('=');
+        !body.is_empty()
+            && body.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+            })
+    };
+    if !b64token(&access_token) {
+        return Err(Error::InvalidResponse(
+            "access_token is not an RFC 6750 b64token (letters, digits, - . _ ~ + /, then =): refused so it cannot reach an Authorization header".into(),
+        ));
+    }
     let token_type = parsed
         .string(WHAT, "token_type")
         .map_err(as_response)?

@@ -207,3 +207,37 @@ fn manager_with(
 fn manager_kind(f: impl FnOnce() -> Result<TokenManager, Error>) -> &'static str {
     f().unwrap_err().kind()
 }
+
+#[test]
+fn an_access_token_that_could_inject_headers_is_refused() {
+    let mut manager = manager();
+    for bad in ["a\r\nX-Evil: 1", "a b", "a\"b", "===", "tok\u{0}"] {
+        let body =
+            serde_json::json!({"access_token": bad, "token_type": "Bearer", "expires_in": 60})
+                .to_string();
+        let error = manager
+            .finish(&key(), 200, body.as_bytes(), NOW)
+            .unwrap_err();
+        assert_eq!(error.kind(), "invalid_response", "{bad:?}");
+    }
+    for good in ["abc", "a.b.c", "A-b_c~d+e/f==", "token-1"] {
+        let body =
+            serde_json::json!({"access_token": good, "token_type": "Bearer", "expires_in": 60})
+                .to_string();
+        assert_eq!(
+            manager
+                .finish(&key(), 200, body.as_bytes(), NOW)
+                .unwrap()
+                .access_token,
+            good
+        );
+    }
+    // A long refusal arrives whole (up to 1024 characters).
+    let description = "d".repeat(500);
+    let body = serde_json::json!({"error": "invalid_client", "error_description": description})
+        .to_string();
+    let error = manager
+        .finish(&key(), 400, body.as_bytes(), NOW)
+        .unwrap_err();
+    assert!(error.to_string().ends_with(&description), "{error}");
+}

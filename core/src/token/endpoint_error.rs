@@ -2,7 +2,7 @@
 
 use alloc::string::String;
 
-use crate::error::{Error, quote};
+use crate::error::Error;
 use crate::json::{self, Value};
 use crate::limits::MAX_RESPONSE_BYTES;
 
@@ -18,7 +18,7 @@ pub(crate) fn refusal(status: u16, body: &[u8]) -> Error {
             return None;
         };
         match object.get(name) {
-            Some(Value::String(text)) => Some(quote(text)),
+            Some(Value::String(text)) => Some(shown(text)),
             _ => None,
         }
     };
@@ -27,4 +27,14 @@ pub(crate) fn refusal(status: u16, body: &[u8]) -> Error {
         error: field("error"),
         error_description: field("error_description"),
     }
+}
+
+/// The server's text, whole up to a bound, with hidden characters escaped.
+fn shown(text: &str) -> String {
+    const MAX_CHARS: usize = 1024;
+    let mut kept: String = text.chars().take(MAX_CHARS).collect();
+    if kept.len() < text.len() {
+        kept.push('…');
+    }
+    crate::display::escape_for_display(&kept)
 }
