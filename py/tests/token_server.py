@@ -12,9 +12,10 @@ token URL (each key of a TokenClient) can behave differently:
 - ``hold=NAME``: the answer waits until the test opens the gate ``NAME``
   (``server.gate(NAME)``), which says when the request arrived.
 
-``GET /resource`` answers 200 to a current token and 401 to any other;
-``server.revoke()`` makes every token issued so far stale. The server counts
-what it was asked (``token_requests``, ``resource_requests``).
+``GET /resource`` (and ``POST``, which echoes its body) answers 200 to a
+current token and 401 to any other; ``server.revoke()`` makes every token
+issued so far stale, ``server.refuse_all`` every token. The server counts what
+it was asked (``token_requests``, ``resource_requests``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class TokenServer:
     resource_requests: list[tuple[str | None, int]] = field(default_factory=list)
     #: The tokens the resource accepts.
     tokens: set[str] = field(default_factory=set)
+    #: The resource refuses every token.
+    refuse_all: bool = False
     issued: list[str] = field(default_factory=list)
     gates: dict[str, Gate] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -110,30 +113,36 @@ class TokenServer:
         expires_in = int(query.get("expires_in", "3600"))
         return oauth.token_response(token, expires_in, scope=request.scope)
 
-    def answer_resource(self, authorization: str | None) -> tuple[int, dict[str, Any]]:
+    def answer_resource(
+        self, authorization: str | None, body: bytes = b""
+    ) -> tuple[int, dict[str, Any]]:
         token = authorization[len("Bearer ") :] if authorization else None
         with self.lock:
-            status = 200 if token in self.tokens else 401
+            status = 200 if token in self.tokens and not self.refuse_all else 401
             self.resource_requests.append((token, status))
-        return status, {"ok": status == 200}
+        return status, {"ok": status == 200, "body": body.decode()}
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_state: TokenServer  # set on the subclass made per server
 
     def do_POST(self) -> None:
-        if urllib.parse.urlsplit(self.path).path != "/connect/token":
-            self.reply(404, [("Content-Type", "text/plain")], "not found")
-            return
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
-        self.reply(*self.server_state.answer_token_request(self.path, body))
+        if urllib.parse.urlsplit(self.path).path == "/connect/token":
+            self.reply(*self.server_state.answer_token_request(self.path, body))
+        else:
+            self.resource(body)
 
     def do_GET(self) -> None:
+        self.resource(b"")
+
+    def resource(self, body: bytes) -> None:
         if self.path != "/resource":
             self.reply(404, [("Content-Type", "text/plain")], "not found")
             return
-        status, answer = self.server_state.answer_resource(self.headers.get("Authorization"))
+        state = self.server_state
+        status, answer = state.answer_resource(self.headers.get("Authorization"), body)
         headers = [("Content-Type", "application/json")]
         if status == 401:
             headers.append(("WWW-Authenticate", 'Bearer error="invalid_token"'))
