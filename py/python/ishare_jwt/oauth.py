@@ -52,6 +52,10 @@ def parse_token_request(form: Union[Mapping[str, str], str, bytes]) -> TokenRequ
     """
     if isinstance(form, (str, bytes)):
         return _native.parse_token_request_body(form)
+    if not callable(getattr(form, "items", None)):
+        raise TypeError(
+            f"a token request is a mapping, str or bytes, not {type(form).__name__}"
+        )
     return _native.parse_token_request_pairs(_pairs(form))
 
 
