@@ -71,6 +71,27 @@ def test_requests_recovers_from_one_401(
     assert answer.request.headers["Authorization"] == f"Bearer {second}"
 
 
+def test_a_401_to_a_token_renewed_already_costs_no_new_one(
+    session: requests.Session, token_server: TokenServer
+) -> None:
+    # Two requests made ready with the same token, refused one after the other:
+    # the second finds the token renewed by the first and sends that one.
+    url = token_server.resource_url
+    ready = [session.prepare_request(requests.Request("GET", url)) for _ in "ab"]
+    token_server.revoke()
+    answers = [session.send(prepared, timeout=10) for prepared in ready]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert [[r.status_code for r in a.history] for a in answers] == [[401], [401]]
+    assert token_server.count() == 2
+    first, second = token_server.issued
+    assert token_server.resource_requests == [
+        (first, 401),
+        (second, 200),
+        (first, 401),
+        (second, 200),
+    ]
+
+
 def test_requests_retries_only_once(session: requests.Session, token_server: TokenServer) -> None:
     token_server.refuse_all = True
     answer = session.get(token_server.resource_url, timeout=10)
