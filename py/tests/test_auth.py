@@ -100,6 +100,15 @@ def test_requests_retries_only_once(session: requests.Session, token_server: Tok
     assert [status for _, status in token_server.resource_requests] == [401, 401]
 
 
+def test_requests_never_sends_the_token_to_another_host(
+    session: requests.Session, token_server: TokenServer
+) -> None:
+    answer = session.get(f"{token_server.url}/elsewhere", timeout=10)
+    assert answer.status_code == 401 and [r.status_code for r in answer.history] == [302]
+    assert token_server.resource_requests == [(None, 401)]  # no retry with a token
+    assert token_server.count() == 1
+
+
 def test_requests_raises_the_refusal(token_server: TokenServer) -> None:
     stranger = ishare_jwt.TokenClient(pki_signer("client-eori", JWT_CLIENT_ID))
     with requests.Session() as session:
@@ -139,6 +148,16 @@ def test_httpx_sends_the_token_and_recovers_from_one_401(
     assert token_server.count() == 2
     first, second = token_server.issued
     assert token_server.resource_requests == [(first, 200), (first, 401), (second, 200)]
+
+
+def test_httpx_never_sends_the_token_to_another_host(
+    auth: IshareAuth, token_server: TokenServer
+) -> None:
+    with httpx.Client(auth=auth, follow_redirects=True) as http:
+        answer = http.get(f"{token_server.url}/elsewhere")
+    assert answer.status_code == 401 and [r.status_code for r in answer.history] == [302]
+    assert token_server.resource_requests == [(None, 401)]  # no retry, no new token
+    assert token_server.count() == 1
 
 
 def test_httpx_retries_only_once(auth: IshareAuth, token_server: TokenServer) -> None:

@@ -12,7 +12,8 @@ token URL (each key of a TokenClient) can behave differently:
 - ``hold=NAME``: the answer waits until the test opens the gate ``NAME``
   (``server.gate(NAME)``), which says when the request arrived.
 
-``GET /resource`` (and ``POST``, which echoes its body) answers 200 to a
+``GET /elsewhere`` redirects to the resource at ``localhost`` (another host
+name). ``GET /resource`` (and ``POST``, which echoes its body) answers 200 to a
 current token and 401 to any other; ``server.revoke()`` makes every token
 issued so far stale, ``server.refuse_all`` every token. The server counts what
 it was asked (``token_requests``, ``resource_requests``).
@@ -135,6 +136,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.resource(body)
 
     def do_GET(self) -> None:
+        if self.path == "/elsewhere":
+            # To the resource under another host name (requests drops the token).
+            port = self.server.server_address[1]
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{port}/resource")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.resource(b"")
 
     def resource(self, body: bytes) -> None:

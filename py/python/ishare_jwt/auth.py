@@ -88,14 +88,16 @@ class IshareAuth(_RequestsAuth, _HttpxAuth):
     def _retry_on_401(self, response: requests.Response, **send: Any) -> requests.Response:
         """requests' response hook: on 401, the same request once more with a
         renewed token (as requests' own HTTPDigestAuth resends)."""
-        if response.status_code != 401:
+        sent = response.request
+        refused = _token_of(sent.headers.get("Authorization"))
+        # None: requests took the token off, redirecting to another host,
+        # which is not to have one.
+        if response.status_code != 401 or refused is None:
             return response
         from requests.cookies import extract_cookies_to_jar
         from requests.utils import rewind_body
 
-        sent = response.request
-        refused = _token_of(sent.headers.get("Authorization"))
-        token = self._renewed(refused) if refused is not None else self._token()
+        token = self._renewed(refused)
         response.content  # noqa: B018  (read it, so the connection can be reused)
         response.close()
         retry = sent.copy()
@@ -119,7 +121,7 @@ class IshareAuth(_RequestsAuth, _HttpxAuth):
         token = self._token()
         request.headers["Authorization"] = _bearer(token)
         response = yield request
-        if response.status_code == 401:
+        if _refused(response, token):
             request.headers["Authorization"] = _bearer(self._renewed(token))
             yield request
 
@@ -131,13 +133,20 @@ class IshareAuth(_RequestsAuth, _HttpxAuth):
             token = await _in_thread(self._token)
         request.headers["Authorization"] = _bearer(token)
         response = yield request
-        if response.status_code == 401:
+        if _refused(response, token):
             request.headers["Authorization"] = _bearer(await _in_thread(self._renewed, token))
             yield request
 
 
 def _bearer(token: str) -> str:
     return f"Bearer {token}"
+
+
+def _refused(response: httpx.Response, token: str) -> bool:
+    """A 401 to ``token`` (not to a request redirected to another host, from
+    which httpx took the token off)."""
+    sent = response.request.headers.get("Authorization")
+    return response.status_code == 401 and sent == _bearer(token)
 
 
 def _token_of(authorization: Optional[str]) -> Optional[str]:
