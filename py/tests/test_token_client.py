@@ -304,7 +304,7 @@ def test_token_url_is_checked_by_the_core(signer: ishare_jwt.Signer) -> None:
         client.access_token(SERVER_ID, "ftp://server.example/connect/token")
 
 
-def test_the_token_request_is_the_cores(
+def test_repr_names_the_client_never_a_token(
     client: ishare_jwt.TokenClient, token_server: TokenServer
 ) -> None:
     client.access_token(SERVER_ID, token_server.token_url())

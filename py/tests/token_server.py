@@ -138,9 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/elsewhere":
             # To the resource under another host name (requests drops the token).
-            port = self.server.server_address[1]
+            elsewhere = self.server_state.url.replace("//127.0.0.1:", "//localhost:")
             self.send_response(302)
-            self.send_header("Location", f"http://localhost:{port}/resource")
+            self.send_header("Location", f"{elsewhere}/resource")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
