@@ -9,9 +9,11 @@ mod assertion;
 mod convert;
 mod errors;
 mod jwt;
+mod oauth;
 mod profile;
 mod satellite;
 mod signer;
+mod token;
 mod verifier;
 
 use pyo3::prelude::*;
@@ -34,6 +36,26 @@ mod _native {
     use crate::signer::PySigner;
     #[pymodule_export]
     use crate::verifier::PyVerifier;
+
+    // The token manager (under `ishare_jwt.TokenClient`) and the token
+    // endpoint's helpers (under `ishare_jwt.oauth`): not in `__all__`.
+    #[pymodule_export]
+    use crate::oauth::{
+        PyTokenRequest, parse_token_request_body, parse_token_request_pairs, token_response_body,
+    };
+    #[pymodule_export]
+    use crate::token::{PyAccessToken, PyTokenFetch, PyTokenManager};
+
+    /// Largest token endpoint answer the core reads, in bytes.
+    #[pymodule_export]
+    const MAX_RESPONSE_BYTES: usize = ishare_jwt::limits::MAX_RESPONSE_BYTES;
+
+    /// `NetworkError(message)` as the core makes it, for the HTTP done in
+    /// Python (`raise _native.network_error(...)`).
+    #[pyfunction]
+    fn network_error(py: Python<'_>, message: String) -> Py<PyAny> {
+        crate::errors::exception_value(py, ishare_jwt::Error::Network(message))
+    }
 
     /// The default `scope` of a token request.
     #[pymodule_export]
@@ -77,6 +99,14 @@ fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(m.py(), ishare_jwt::Error::KINDS)?,
     )?;
     public.push("ERROR_KINDS".to_owned());
+    m.add(
+        "OAuthError",
+        errors::ErrorClasses::get(m.py())?.oauth(m.py()),
+    )?;
+    m.add(
+        "TOKEN_RESPONSE_HEADERS",
+        PyTuple::new(m.py(), ishare_jwt::TOKEN_RESPONSE_HEADERS)?,
+    )?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("__all__", public)?;
     Ok(())

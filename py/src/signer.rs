@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use zeroize::Zeroizing;
 
 use crate::convert::{PemKind, now_or_clock, os_rng, pem_text, read_pem_file};
 use crate::errors::{BindingResult, guarded};
@@ -17,23 +18,47 @@ use crate::profile::{PyProfile, or_ishare};
 #[pyclass(frozen, module = "ishare_jwt", name = "Signer")]
 pub(crate) struct PySigner {
     inner: ishare_jwt::Signer,
+    source: SignerSource,
+}
+
+/// What the signer was made from, to make another one for a token manager:
+/// the core's `TokenManager` owns its `Signer`, which cannot be cloned (the
+/// key may live in AWS-LC). The key text is cleared when the signer is freed.
+struct SignerSource {
+    key_pem: Zeroizing<String>,
+    chain_pem: String,
+    client_id: String,
+    profile: ishare_jwt::Profile,
+}
+
+impl SignerSource {
+    fn signer(&self) -> ishare_jwt::Result<ishare_jwt::Signer> {
+        ishare_jwt::Signer::from_pem(self.key_pem.as_bytes(), &self.chain_pem, &self.client_id)?
+            .with_profile(self.profile)
+    }
 }
 
 impl PySigner {
     fn load(
         py: Python<'_>,
-        key_pem: &str,
-        chain_pem: &str,
+        key_pem: Zeroizing<String>,
+        chain_pem: String,
         client_id: &str,
         profile: Option<&PyProfile>,
     ) -> BindingResult<PySigner> {
-        let profile = or_ishare(profile);
-        let inner = py.detach(|| {
-            guarded(|| {
-                ishare_jwt::Signer::from_pem(key_pem, chain_pem, client_id)?.with_profile(profile)
-            })
-        })?;
-        Ok(PySigner { inner })
+        let source = SignerSource {
+            key_pem,
+            chain_pem,
+            client_id: client_id.to_owned(),
+            profile: or_ishare(profile),
+        };
+        let inner = py.detach(|| guarded(|| source.signer()))?;
+        Ok(PySigner { inner, source })
+    }
+
+    /// A second signer, equal to this one, for a token manager to own.
+    pub(crate) fn another(&self) -> ishare_jwt::Result<ishare_jwt::Signer> {
+        self.source.signer()
     }
 }
 
@@ -50,9 +75,9 @@ impl PySigner {
         client_id: &str,
         profile: Option<PyRef<'_, PyProfile>>,
     ) -> BindingResult<PySigner> {
-        let key = pem_text(key_pem, "key_pem", PemKind::Key)?;
-        let chain = pem_text(chain_pem, "chain_pem", PemKind::Chain)?;
-        PySigner::load(py, &key, &chain, client_id, profile.as_deref())
+        let key = Zeroizing::new(pem_text(key_pem, "key_pem", PemKind::Key)?.into_owned());
+        let chain = pem_text(chain_pem, "chain_pem", PemKind::Chain)?.into_owned();
+        PySigner::load(py, key, chain, client_id, profile.as_deref())
     }
 
     /// A signer from a PEM key file and a PEM chain file (`str` or
@@ -66,9 +91,9 @@ impl PySigner {
         client_id: &str,
         profile: Option<PyRef<'_, PyProfile>>,
     ) -> BindingResult<PySigner> {
-        let key = read_pem_file(&key_path, "key_path", PemKind::Key)?;
+        let key = Zeroizing::new(read_pem_file(&key_path, "key_path", PemKind::Key)?);
         let chain = read_pem_file(&chain_path, "chain_path", PemKind::Chain)?;
-        PySigner::load(py, &key, &chain, client_id, profile.as_deref())
+        PySigner::load(py, key, chain, client_id, profile.as_deref())
     }
 
     /// A signed client assertion for `audience`, issued at `now` (Unix

@@ -1,4 +1,5 @@
-"""Fixtures: the client's signing material, a signer, a fresh verifier, a satellite.
+"""Fixtures: the client's signing material, a signer, a fresh verifier, a satellite,
+a token endpoint.
 
 The suite imports the *installed* ``ishare_jwt`` wheel; ``test_installed``
 checks that it does not come from the source tree.
@@ -14,6 +15,7 @@ import ishare_jwt
 
 from fake_satellite import Satellite, running_satellite
 from support import CLIENT_ID, ROOT_SHA256, SERVER_ID, vector_text
+from token_server import TokenServer, running_token_server
 
 
 @pytest.fixture(scope="session")
@@ -41,4 +43,12 @@ def satellite() -> Iterator[Satellite]:
     """A satellite on 127.0.0.1 for this test only (see fake_satellite.py), stopped
     after it whether it passed or failed."""
     with running_satellite() as running:
+        yield running
+
+
+@pytest.fixture
+def token_server() -> Iterator[TokenServer]:
+    """A token endpoint and protected resource on 127.0.0.1 for this test only (see
+    token_server.py), stopped after it whether it passed or failed."""
+    with running_token_server() as running:
         yield running

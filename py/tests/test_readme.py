@@ -1,13 +1,18 @@
-"""The README's server-side flow runs as written, against the test satellite.
+"""The README's Python examples run as written: the client and server of its
+Python section against the test token endpoint, the server-side flow against
+the test satellite.
 
-The code block of README.md's section below is taken verbatim and executed;
-only the names the README says are the reader's own (OUR_ID, SATELLITE_ID,
-SATELLITE_URL, TRUSTED_ROOTS) are given to it.
+The code blocks of README.md are taken verbatim and executed; only the names
+the README says are the reader's own (TOKEN_URL, OUR_ID, SATELLITE_ID,
+SATELLITE_URL, TRUSTED_ROOTS, ...) are given to them.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +20,18 @@ import pytest
 import ishare_jwt
 
 from fake_satellite import CLIENT, OTHER, SATELLITE, SERVICE_PROVIDER_ID, Satellite, party_entry
-from support import JWT_CLIENT_ID, PKI_ROOT_SHA256, REPOSITORY, SATELLITE_ID, pki_signer
+from support import (
+    CLIENT_ID,
+    JWT_CLIENT_ID,
+    PKI_ROOT_SHA256,
+    REPOSITORY,
+    ROOT_SHA256,
+    SATELLITE_ID,
+    SERVER_ID,
+    pki_signer,
+    vector_text,
+)
+from token_server import TokenServer
 
 SECTION = "### Server side: ask the satellite about the client"
 
@@ -74,3 +90,53 @@ def test_the_readme_flow_refuses(satellite: Satellite) -> None:
     assert participant(form).party_id == JWT_CLIENT_ID
     with pytest.raises(ishare_jwt.ReplayError):  # the same assertion again
         participant(form)
+
+
+PYTHON_SECTION = "## Python (`py/`)"
+
+
+def python_section_code() -> list[str]:
+    """The Python blocks of README.md's Python section, before its subsections."""
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    start = readme.index(PYTHON_SECTION + "\n")
+    end = readme.index("\n### ", start)
+    blocks: list[str] = re.findall(
+        r"^```python\n(.*?)^```$", readme[start:end], flags=re.DOTALL | re.MULTILINE
+    )
+    assert len(blocks) == 2, "the section has a client block and a server block"
+    return blocks
+
+
+def test_the_readme_client_and_server_run_as_written(
+    token_server: TokenServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_code, server_code = python_section_code()
+    # The client's files, named as the README names them.
+    for name in ("key", "chain"):
+        pem = vector_text(f"client-eori.{name}.pem")
+        (tmp_path / f"client.{name}.pem").write_text(pem, encoding="ascii")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {
+        "__name__": "readme",
+        "TOKEN_URL": token_server.token_url(),
+        "RESOURCE_URL": token_server.resource_url,
+        "ROOT_SHA256_FROM_TRUSTED_LIST": ROOT_SHA256,
+        "issue_token_for": lambda client_id: f"token-for-{client_id}",
+    }
+    exec(compile(client_code, "README.md", "exec"), namespace)
+    assert namespace["answer"].status_code == 200
+    assert namespace["token"] == token_server.issued[0] and token_server.count() == 1
+
+    exec(compile(server_code, "README.md", "exec"), namespace)
+    endpoint = namespace["token_endpoint"]
+    signer = ishare_jwt.Signer.from_pem(
+        vector_text("client-eori.key.pem"), vector_text("client-eori.chain.pem"), CLIENT_ID
+    )
+    form = signer.token_request(SERVER_ID)
+    status, headers, body = endpoint(urllib.parse.urlencode(form))
+    assert status == 200 and ("Cache-Control", "no-store") in headers
+    assert json.loads(body)["access_token"] == f"token-for-{CLIENT_ID}"
+    status, _, body = endpoint(form)  # the same assertion again, as a parsed form
+    assert (status, json.loads(body)["error"]) == (400, "invalid_client")
+    status, _, body = endpoint({**signer.token_request(SERVER_ID), "grant_type": "password"})
+    assert (status, json.loads(body)["error"]) == (400, "unsupported_grant_type")

@@ -7,18 +7,28 @@ client assertion: an RS256-signed JWT carrying its certificate chain in
 Client::
 
     signer = ishare_jwt.Signer.from_files("key.pem", "chain.pem", "EU.EORI.NL000000001")
-    form = signer.token_request("EU.EORI.NL000000000")
+    tokens = ishare_jwt.TokenClient(signer)
+    token = tokens.access_token("EU.EORI.NL000000000", "https://server.example/connect/token")
 
-Server::
+(``ishare_jwt.auth.IshareAuth`` puts that token on every request of a requests
+session or an httpx client.)
+
+Server (``ishare_jwt.oauth`` reads the token request and writes the answers)::
 
     verifier = ishare_jwt.Verifier("EU.EORI.NL000000000", [root_sha256])
-    assertion = verifier.verify(form["client_assertion"], client_id=form["client_id"])
+    request = ishare_jwt.oauth.parse_token_request(form_body)
+    assertion = verifier.verify(request.client_assertion, client_id=request.client_id)
 
 Every error is an :class:`IshareJwtError`; its subclass (``ExpiredError``,
 ``SignatureError``, ``ReplayError``, ...) and ``.kind`` name what was wrong.
 The implementation is the Rust crate ``ishare-jwt`` (``ishare_jwt._native``).
 """
 
+from . import oauth as oauth
+from ._client import TokenClient
 from ._native import *  # noqa: F403  (_native.__all__ lists the names)
 from ._native import __all__ as __all__
 from ._native import __version__ as __version__
+
+# A new list: _native's stays what its stub says.
+__all__ = [*__all__, "TokenClient"]

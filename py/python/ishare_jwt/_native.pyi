@@ -20,6 +20,7 @@ __all__ = [
     "AudienceError",
     "BufferTooSmallError",
     "CertificateExpiredError",
+    "CertificateUsageError",
     "ClientIdMismatchError",
     "ExpiredError",
     "InternalError",
@@ -38,6 +39,7 @@ __all__ = [
     "MalformedError",
     "MissingCertificateError",
     "MissingClaimError",
+    "NetworkError",
     "NotYetValidError",
     "PartyCertificateUnknownError",
     "PartyIdMismatchError",
@@ -49,6 +51,7 @@ __all__ = [
     "ReplayError",
     "SignatureError",
     "Signer",
+    "TokenEndpointError",
     "TooLargeError",
     "UnsupportedAlgorithmError",
     "UntrustedChainError",
@@ -284,3 +287,101 @@ class IssuerMismatchError(IshareJwtError): ...
 class PartyUnknownError(IshareJwtError): ...
 class PartyNotActiveError(IshareJwtError): ...
 class PartyCertificateUnknownError(IshareJwtError): ...
+
+class TokenEndpointError(IshareJwtError):
+    """A token endpoint refused: any answer but 200, with what the server said."""
+
+    #: The HTTP status of the answer.
+    status: int
+    #: Its ``error`` (RFC 6749 §5.2), when the body is the JSON object RFC 6749 describes.
+    error: str | None
+    #: Its ``error_description``, likewise.
+    error_description: str | None
+
+class NetworkError(IshareJwtError):
+    """The token endpoint could not be reached (refused, timed out, TLS failed)."""
+
+class CertificateUsageError(IshareJwtError): ...
+
+# ishare_jwt.oauth (the token endpoint's side); not in __all__.
+
+#: The headers of every token endpoint answer (RFC 6749 §5.1).
+TOKEN_RESPONSE_HEADERS: Final[tuple[tuple[str, str], ...]]
+
+class OAuthError(Exception):
+    """A token request refused before its assertion was judged (RFC 6749 §5.2)."""
+
+    #: The HTTP status to answer (400).
+    status: int
+    #: The ``error`` code: ``invalid_request``, ``unsupported_grant_type``, ``invalid_client``.
+    error: str
+    #: What was wrong, for the client's developer.
+    error_description: str
+
+@final
+class TokenRequest:
+    """A token request whose form is right: the parts to verify."""
+
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_assertion(self) -> str: ...
+    @property
+    def scope(self) -> str: ...
+
+def parse_token_request_body(body: str | bytes) -> TokenRequest: ...
+def parse_token_request_pairs(pairs: Sequence[tuple[str, str]]) -> TokenRequest: ...
+def token_response_body(access_token: str, expires_in: int, scope: str | None = None) -> str: ...
+
+# ishare_jwt.TokenClient's sans-IO core; not in __all__.
+
+#: Largest token endpoint answer the core reads, in bytes.
+MAX_RESPONSE_BYTES: Final[int]
+
+def network_error(message: str) -> NetworkError: ...
+@final
+class TokenManager:
+    """Access tokens per (server id, token URL, scope), cached until ``refresh_before``
+    seconds before they expire; ``get`` answers a cached one or the request to send."""
+
+    def __new__(
+        cls, signer: Signer, *, refresh_before: int = 60, capacity: int = 1024
+    ) -> TokenManager: ...
+    def cached(
+        self, server_id: str, token_url: str, scope: str, *, now: int | None = None
+    ) -> AccessToken | None: ...
+    def get(
+        self, server_id: str, token_url: str, scope: str, *, now: int | None = None
+    ) -> AccessToken | TokenFetch: ...
+    def finish(
+        self,
+        server_id: str,
+        token_url: str,
+        scope: str,
+        status: int,
+        body: bytes,
+        *,
+        now: int | None = None,
+    ) -> AccessToken: ...
+    def invalidate(self, server_id: str, token_url: str, scope: str) -> None: ...
+    @property
+    def refresh_before(self) -> int: ...
+    def __len__(self) -> int: ...
+
+@final
+class AccessToken:
+    @property
+    def access_token(self) -> str: ...
+    @property
+    def token_type(self) -> str: ...
+    @property
+    def expires_at(self) -> int: ...
+
+@final
+class TokenFetch:
+    @property
+    def url(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
