@@ -226,10 +226,7 @@ mod tests {
             assert_eq!(opt_arg_str(core::ptr::null(), "x").unwrap(), None);
             assert_eq!(arg_str(c"abc".as_ptr(), "x").unwrap(), "abc");
             let err = arg_str(c"ab\xffc".as_ptr(), "x").unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                "invalid argument: x is not valid UTF-8 (at byte 2)"
-            );
+            assert_eq!(err.to_string(), "x is not valid UTF-8 (at byte 2)");
         }
     }
 
@@ -240,10 +237,7 @@ mod tests {
         unsafe {
             assert_eq!(arg_bytes(core::ptr::null(), 0, "body").unwrap(), b"");
             let err = arg_bytes(core::ptr::null(), 1, "body").unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                "invalid argument: body (with body_len > 0) is NULL"
-            );
+            assert_eq!(err.to_string(), "body (with body_len > 0) is NULL");
             assert_eq!(arg_bytes(bytes.as_ptr(), 3, "body").unwrap(), b"abc");
             assert!(arg_bytes(bytes.as_ptr(), usize::MAX, "body").is_err());
         }

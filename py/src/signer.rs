@@ -1,6 +1,7 @@
 //! `ishare_jwt.Signer`: the client side.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -17,25 +18,8 @@ use crate::profile::{PyProfile, or_ishare};
 /// other iSHARE JWT); it is thread-safe and signs with the GIL released.
 #[pyclass(frozen, module = "ishare_jwt", name = "Signer")]
 pub(crate) struct PySigner {
-    inner: ishare_jwt::Signer,
-    source: SignerSource,
-}
-
-/// What the signer was made from, to make another one for a token manager:
-/// the core's `TokenManager` owns its `Signer`, which cannot be cloned (the
-/// key may live in AWS-LC). The key text is cleared when the signer is freed.
-struct SignerSource {
-    key_pem: Zeroizing<String>,
-    chain_pem: String,
-    client_id: String,
-    profile: ishare_jwt::Profile,
-}
-
-impl SignerSource {
-    fn signer(&self) -> ishare_jwt::Result<ishare_jwt::Signer> {
-        ishare_jwt::Signer::from_pem(self.key_pem.as_bytes(), &self.chain_pem, &self.client_id)?
-            .with_profile(self.profile)
-    }
+    /// Shared with the token managers made from it: the key is never copied.
+    inner: Arc<ishare_jwt::Signer>,
 }
 
 impl PySigner {
@@ -46,19 +30,21 @@ impl PySigner {
         client_id: &str,
         profile: Option<&PyProfile>,
     ) -> BindingResult<PySigner> {
-        let source = SignerSource {
-            key_pem,
-            chain_pem,
-            client_id: client_id.to_owned(),
-            profile: or_ishare(profile),
-        };
-        let inner = py.detach(|| guarded(|| source.signer()))?;
-        Ok(PySigner { inner, source })
+        let profile = or_ishare(profile);
+        let inner = py.detach(|| {
+            guarded(|| {
+                ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, client_id)?
+                    .with_profile(profile)
+            })
+        })?;
+        Ok(PySigner {
+            inner: Arc::new(inner),
+        })
     }
 
-    /// A second signer, equal to this one, for a token manager to own.
-    pub(crate) fn another(&self) -> ishare_jwt::Result<ishare_jwt::Signer> {
-        self.source.signer()
+    /// The signer itself, for a token manager to share.
+    pub(crate) fn shared(&self) -> Arc<ishare_jwt::Signer> {
+        Arc::clone(&self.inner)
     }
 }
 

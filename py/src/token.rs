@@ -66,10 +66,10 @@ impl PyTokenManager {
     ) -> BindingResult<PyTokenManager> {
         let refresh_before = to_u32("refresh_before", refresh_before)?;
         let capacity = to_usize("capacity", capacity)?;
-        let signer = &*signer;
+        let signer = signer.shared();
         let manager = py.detach(|| {
             guarded(|| {
-                ishare_jwt::TokenManager::new(signer.another()?)
+                ishare_jwt::TokenManager::new(signer)
                     .with_refresh_before(refresh_before)?
                     .with_capacity(capacity)
             })

@@ -2,6 +2,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use rand_core::CryptoRng;
 
 use super::endpoint_error::refusal;
@@ -113,7 +114,7 @@ struct Entry {
 /// # Ok::<(), ishare_jwt::Error>(())
 /// ```
 pub struct TokenManager {
-    signer: Signer,
+    signer: Arc<Signer>,
     refresh_before: u32,
     capacity: usize,
     tokens: BTreeMap<TokenKey, Entry>,
@@ -121,12 +122,13 @@ pub struct TokenManager {
 }
 
 impl TokenManager {
-    /// A manager signing its assertions with `signer`, renewing
-    /// [`DEFAULT_REFRESH_BEFORE_SECS`] before expiry, remembering up to
-    /// [`DEFAULT_TOKEN_CACHE_CAPACITY`] keys.
-    pub fn new(signer: Signer) -> TokenManager {
+    /// A manager signing its assertions with `signer` (its own, or an
+    /// `Arc` shared with the application: the key is never copied),
+    /// renewing [`DEFAULT_REFRESH_BEFORE_SECS`] before expiry, remembering
+    /// up to [`DEFAULT_TOKEN_CACHE_CAPACITY`] keys.
+    pub fn new(signer: impl Into<Arc<Signer>>) -> TokenManager {
         TokenManager {
-            signer,
+            signer: signer.into(),
             refresh_before: DEFAULT_REFRESH_BEFORE_SECS,
             capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
             tokens: BTreeMap::new(),
