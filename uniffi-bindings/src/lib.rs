@@ -16,6 +16,7 @@
 //!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
 //! - The satellite, sans-IO: [`check_party`] → [`PartyInfo`],
 //!   [`trusted_list_anchors`] → fingerprints for `trustedRoots`.
+//! - Errors: [`IshareJwtError`], with `kind()`, `code()` and `detail()`.
 //!
 //! Bindings are generated in library mode from the built cdylib:
 //! `cargo run -p uniffi-bindgen -- generate --library target/release/libishare_jwt_uniffi.so --language kotlin --language swift --out-dir OUT`.

@@ -53,8 +53,8 @@ func caseName(_ error: IshareJwtError) -> String {
     return String(String(describing: error).prefix { $0 != "(" })
 }
 
-/// The core's snake_case kind of an error: `UnsupportedAlgorithm` -> `unsupported_algorithm`.
-func kindOf(_ error: IshareJwtError) -> String {
+/// The kind a case name spells: `UnsupportedAlgorithm` -> `unsupported_algorithm`.
+func caseKind(_ error: IshareJwtError) -> String {
     var kind = ""
     for (index, char) in caseName(error).enumerated() {
         if char.isUppercase && index > 0 { kind += "_" }
@@ -63,22 +63,22 @@ func kindOf(_ error: IshareJwtError) -> String {
     return kind
 }
 
-/// The detail message every case carries.
-func messageOf(_ error: IshareJwtError) -> String {
-    guard let payload = Mirror(reflecting: error).children.first?.value else { return "" }
-    if let message = payload as? String { return message }
-    return Mirror(reflecting: payload).children.first?.value as? String ?? "\(payload)"
+/// The error is of `kind`, by its `kind()` and by its case name.
+func expectKind(_ kind: String, _ error: IshareJwtError) throws {
+    try expectEqual(kind, error.kind(), "error kind (\(error.detail()))")
+    try expectEqual(kind, caseKind(error), "the kind \(caseName(error)) spells")
 }
 
-/// Runs `body`, demanding it throw the error of `kind` with a non-empty message.
+/// Runs `body`, demanding it throw the error of `kind` with a non-empty detail;
+/// returns the detail.
 @discardableResult
 func expectError(_ kind: String, _ body: () throws -> Void) throws -> String {
     do {
         try body()
     } catch let error as IshareJwtError {
-        try expectEqual(kind, kindOf(error), "error kind (\(messageOf(error)))")
-        try expectTrue(!messageOf(error).isEmpty, "\(kind) has no message")
-        return messageOf(error)
+        try expectKind(kind, error)
+        try expectTrue(!error.detail().isEmpty, "\(kind) has no detail")
+        return error.detail()
     }
     throw TestFailure(description: "expected \(kind), nothing was thrown")
 }
@@ -206,8 +206,8 @@ runTest("replay refused") {
     do {
         _ = try v.verify(token: token, now: t0 + 2, clientId: nil)
         throw TestFailure(description: "a replayed token was accepted")
-    } catch IshareJwtError.Replay(let message) {
-        try expectTrue(message.contains("replay"), message)
+    } catch IshareJwtError.Replay(let detail) {
+        try expectTrue(detail.contains("replay"), detail)
     }
     _ = try v.verify(token: try signer.clientAssertion(audience: server, now: t0, jti: nil), now: t0 + 3, clientId: nil)
     _ = try verifier().verify(token: token, now: t0 + 2, clientId: nil) // another verifier has its own cache
@@ -222,7 +222,7 @@ runTest("replay refused across threads") {
         do {
             _ = try v.verify(token: token, now: t0 + 1, clientId: nil)
         } catch let error as IshareJwtError {
-            outcome = kindOf(error)
+            outcome = error.kind()
         } catch {
             outcome = "\(error)"
         }
