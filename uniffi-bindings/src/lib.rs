@@ -16,6 +16,10 @@
 //!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
 //! - The satellite, sans-IO: [`check_party`] → [`PartyInfo`],
 //!   [`trusted_list_anchors`] → fingerprints for `trustedRoots`.
+//! - Access tokens, sans-IO (the app does the HTTP): [`TokenManager`]
+//!   `get(serverId, tokenUrl, scope, now)` → [`TokenStep`] (cached, or the
+//!   request to send), `finish(…, httpStatus, body, now)` → [`AccessToken`],
+//!   `invalidate(…)`.
 //! - Errors: [`IshareJwtError`], with `kind()`, `code()` and `detail()`.
 //!
 //! Bindings are generated in library mode from the built cdylib:
@@ -29,6 +33,7 @@ mod signer;
 mod system;
 #[cfg(test)]
 mod testing;
+mod token;
 mod verifier;
 
 pub use error::{IshareJwtError, panic_selftest};
@@ -36,6 +41,7 @@ pub use jwt::VerifiedJwt;
 pub use profile::Profile;
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
 pub use signer::Signer;
+pub use token::{AccessToken, TokenManager, TokenRequest, TokenStep};
 pub use verifier::{Assertion, Verifier};
 
 uniffi::setup_scaffolding!();
