@@ -6,12 +6,18 @@ use std::panic::{self, AssertUnwindSafe};
 
 use ishare_jwt::Error as Core;
 
+/// An empty `String`, for the exemplar errors below.
+fn e() -> String {
+    String::new()
+}
+
 /// Declares [`IshareJwtError`] from one table of rows
-/// `Variant [{ fields }] => "kind",` — so the variants,
-/// [`IshareJwtError::kind`] and [`IshareJwtError::KINDS`] cannot disagree.
-/// Every variant also carries `detail`, the core error's message. The rows
-/// follow the code order of `ishare_jwt::Error::KINDS`; a unit test checks
-/// the two tables are equal.
+/// `Variant [{ fields }] => "kind", exemplar,` — so the variants,
+/// [`IshareJwtError::kind`], [`IshareJwtError::KINDS`] and the core error
+/// each kind stands for cannot disagree. Every variant also carries
+/// `detail`, the core error's message. The rows follow the code order of
+/// `ishare_jwt::Error::KINDS`; unit tests check the two tables are equal and
+/// that each exemplar is of its row's kind.
 ///
 /// A variant is a struct variant (not a flat error) so that `TokenEndpoint`
 /// can carry the server's fields and the enum can have methods (UniFFI
@@ -28,7 +34,7 @@ macro_rules! error_kinds {
     ($(
         $(#[doc = $doc:literal])*
         $variant:ident $({ $($(#[doc = $field_doc:literal])* $field:ident: $type:ty,)+ })?
-            => $kind:literal,
+            => $kind:literal, $exemplar:expr,
     )*) => {
         /// Everything that can go wrong: one variant per kind of
         /// `ishare_jwt::Error`, each carrying `detail`, the detail message
@@ -68,6 +74,14 @@ macro_rules! error_kinds {
                 }
             }
 
+            /// A core error of this variant's kind (its fields empty), for
+            /// the core's judgements by kind (`OAuthError::from_error`).
+            pub(crate) fn exemplar(&self) -> Core {
+                match self {
+                    $(Self::$variant { .. } => $exemplar,)*
+                }
+            }
+
             /// The variant of a kind name that carries only `detail`; `None`
             /// for an unknown kind or one with fields of its own.
             fn detail_only(kind: &str, detail: String) -> Option<Self> {
@@ -82,71 +96,73 @@ macro_rules! error_kinds {
 
 error_kinds! {
     /// Not a compact JWS, bad base64url, or JSON of the wrong shape.
-    Malformed => "malformed",
+    Malformed => "malformed", Core::Malformed(e()),
     /// `alg` other than RS256, RS384 or RS512.
-    UnsupportedAlgorithm => "unsupported_algorithm",
+    UnsupportedAlgorithm => "unsupported_algorithm", Core::UnsupportedAlgorithm(e()),
     /// The header breaks the profile (`typ`, `crit`).
-    InvalidHeader => "invalid_header",
+    InvalidHeader => "invalid_header", Core::InvalidHeader(e()),
     /// No `x5c` header parameter, or an empty one.
-    MissingCertificate => "missing_certificate",
+    MissingCertificate => "missing_certificate", Core::MissingCertificate,
     /// An RSA key shorter than 2048 bits.
-    WeakKey => "weak_key",
+    WeakKey => "weak_key", Core::WeakKey { which: e(), bits: 0 },
     /// The signature does not verify with the `x5c` leaf key.
-    Signature => "signature",
+    Signature => "signature", Core::Signature,
     /// The certificate chain does not lead to a trusted root.
-    UntrustedChain => "untrusted_chain",
+    UntrustedChain => "untrusted_chain", Core::UntrustedChain(e()),
     /// A chain certificate is outside its validity period.
     CertificateExpired => "certificate_expired",
+        Core::CertificateExpired { position: 0, not_before: 0, not_after: 0, now: 0 },
     /// A required claim is missing (or `jti` is empty).
-    MissingClaim => "missing_claim",
+    MissingClaim => "missing_claim", Core::MissingClaim(""),
     /// `aud` is not exactly our own identifier.
-    Audience => "audience",
+    Audience => "audience", Core::Audience { expected: e(), found: e() },
     /// A party identifier is neither an EORI nor a `did:ishare:` id.
-    InvalidPartyId => "invalid_party_id",
+    InvalidPartyId => "invalid_party_id", Core::InvalidPartyId { value: e(), reason: "" },
     /// `iss` and `sub` differ.
     IssuerSubjectMismatch => "issuer_subject_mismatch",
+        Core::IssuerSubjectMismatch { iss: e(), sub: e() },
     /// `iss` differs from the `client_id` sent with the token.
-    ClientIdMismatch => "client_id_mismatch",
+    ClientIdMismatch => "client_id_mismatch", Core::ClientIdMismatch { iss: e(), client_id: e() },
     /// The leaf certificate does not name the `iss` party.
-    PartyIdMismatch => "party_id_mismatch",
+    PartyIdMismatch => "party_id_mismatch", Core::PartyIdMismatch { party: e(), certificate: e() },
     /// `exp` - `iat` is not the lifetime the profile demands.
-    InvalidLifetime => "invalid_lifetime",
+    InvalidLifetime => "invalid_lifetime", Core::InvalidLifetime { expected: 0, found: 0 },
     /// The token has expired.
-    Expired => "expired",
+    Expired => "expired", Core::Expired { exp: 0, now: 0, leeway: 0 },
     /// `iat` or `nbf` lies in the future.
-    NotYetValid => "not_yet_valid",
+    NotYetValid => "not_yet_valid", Core::NotYetValid { claim: "", value: 0, now: 0, leeway: 0 },
     /// This `(iss, jti)` was accepted before.
-    Replay => "replay",
+    Replay => "replay", Core::Replay { iss: e(), jti: e() },
     /// The replay cache is full of unexpired entries, or the issuer holds
     /// its whole share of it.
-    ReplayCacheFull => "replay_cache_full",
+    ReplayCacheFull => "replay_cache_full", Core::ReplayCacheFull { capacity: 0, issuer: None },
     /// The private key could not be loaded.
-    InvalidKey => "invalid_key",
+    InvalidKey => "invalid_key", Core::InvalidKey(e()),
     /// A certificate or PEM chain could not be parsed or is unusable.
-    InvalidCertificate => "invalid_certificate",
+    InvalidCertificate => "invalid_certificate", Core::InvalidCertificate(e()),
     /// The private key does not belong to the leaf certificate.
-    KeyMismatch => "key_mismatch",
+    KeyMismatch => "key_mismatch", Core::KeyMismatch,
     /// A trusted root is neither a PEM CA certificate nor a SHA-256 fingerprint.
-    InvalidTrustAnchor => "invalid_trust_anchor",
+    InvalidTrustAnchor => "invalid_trust_anchor", Core::InvalidTrustAnchor(e()),
     /// An input exceeds a size limit.
-    TooLarge => "too_large",
+    TooLarge => "too_large", Core::TooLarge { what: "", limit: 0, found: 0 },
     /// A buffer is too small (C only; kept so the kinds match).
-    BufferTooSmall => "buffer_too_small",
+    BufferTooSmall => "buffer_too_small", Core::BufferTooSmall { needed: 0 },
     /// An argument is unusable (negative clock, bad scope, leeway too large, ...).
-    InvalidArgument => "invalid_argument",
+    InvalidArgument => "invalid_argument", Core::InvalidArgument(e()),
     /// A token-endpoint response could not be understood (a 200 that is not
     /// a token response).
-    InvalidResponse => "invalid_response",
+    InvalidResponse => "invalid_response", Core::InvalidResponse(e()),
     /// A bug, a panic, or an unusable system clock or random source.
-    Internal => "internal",
+    Internal => "internal", Core::Internal(e()),
     /// `iss` is not the issuer the caller expected (`verifyJwt`'s `issuer`).
-    IssuerMismatch => "issuer_mismatch",
+    IssuerMismatch => "issuer_mismatch", Core::IssuerMismatch { expected: e(), found: e() },
     /// The satellite's answer does not list the party (`checkParty`).
-    PartyUnknown => "party_unknown",
+    PartyUnknown => "party_unknown", Core::PartyUnknown(e()),
     /// The party is listed, but not `Active`, or outside its adherence dates.
-    PartyNotActive => "party_not_active",
+    PartyNotActive => "party_not_active", Core::PartyNotActive(e()),
     /// The party is listed, but not with the certificate that signed.
-    PartyCertificateUnknown => "party_certificate_unknown",
+    PartyCertificateUnknown => "party_certificate_unknown", Core::PartyCertificateUnknown(e()),
     /// A token endpoint refused a token request (`TokenManager.finish` with
     /// a status other than 200; RFC 6749 §5.2).
     TokenEndpoint {
@@ -157,14 +173,14 @@ error_kinds! {
         /// The server's `error_description`, if it sent one (shortened,
         /// hidden characters escaped).
         error_description: Option<String>,
-    } => "token_endpoint",
+    } => "token_endpoint", Core::TokenEndpoint { status: 0, error: None, error_description: None },
     /// The network failed a request. The sans-IO core never raises it; an
     /// app's HTTP layer may, to hand `oauthErrorFor` or its callers one
     /// error type.
-    Network => "network",
+    Network => "network", Core::Network(e()),
     /// A certificate of the chain is sound but may not be used this way
     /// (keyUsage, a CA leaf, pathLenConstraint, nameConstraints).
-    CertificateUsage => "certificate_usage",
+    CertificateUsage => "certificate_usage", Core::CertificateUsage(e()),
 }
 
 /// What Kotlin and Swift call on an error: its kind, code and detail.
@@ -287,6 +303,8 @@ mod tests {
         for (error, (code, kind)) in variants.iter().zip(ishare_jwt::Error::KINDS) {
             assert_eq!(error.kind(), *kind);
             assert_eq!(error.code(), *code, "{kind}");
+            assert_eq!(error.exemplar().kind(), *kind, "the exemplar of {kind}");
+            assert_eq!(error.exemplar().code(), *code, "the exemplar of {kind}");
         }
         assert!(IshareJwtError::detail_only("no_such_kind", "x".into()).is_none());
         assert!(IshareJwtError::detail_only("token_endpoint", "x".into()).is_none());

@@ -20,11 +20,16 @@
 //!   `get(serverId, tokenUrl, scope, now)` → [`TokenStep`] (cached, or the
 //!   request to send), `finish(…, httpStatus, body, now)` → [`AccessToken`],
 //!   `invalidate(…)`.
+//! - The token endpoint, sans-IO: [`parse_token_request`] →
+//!   [`ParsedTokenRequest`] or [`OAuthError`], [`oauth_error_for`] (any
+//!   error's RFC 6749 §5.2 answer), [`token_response_body`],
+//!   [`token_response_headers`].
 //! - Errors: [`IshareJwtError`], with `kind()`, `code()` and `detail()`.
 //!
 //! Bindings are generated in library mode from the built cdylib:
 //! `cargo run -p uniffi-bindgen -- generate --library target/release/libishare_jwt_uniffi.so --language kotlin --language swift --out-dir OUT`.
 
+mod endpoint;
 mod error;
 mod jwt;
 mod profile;
@@ -36,6 +41,10 @@ mod testing;
 mod token;
 mod verifier;
 
+pub use endpoint::{
+    OAuthError, ParsedTokenRequest, oauth_error_for, parse_token_request, token_response_body,
+    token_response_headers,
+};
 pub use error::{IshareJwtError, panic_selftest};
 pub use jwt::VerifiedJwt;
 pub use profile::Profile;
