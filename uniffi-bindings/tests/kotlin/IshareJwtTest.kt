@@ -1,12 +1,14 @@
 // Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
 // inputs (on a small stack), sign -> verify, replay, replay limits, error
 // variants, the panic guard; then JwtTest.kt's (every iSHARE JWT, the
-// satellite checks, the OAuth profile). Plain main() (no JUnit): run by
+// satellite checks, the OAuth profile) and TokenTest.kt's (the token manager
+// against the live test token endpoint, the token endpoint's functions, every
+// error variant's kind and code). Plain main() (no JUnit): run by
 // scripts/test-kotlin with the vectors directory and the converted vectors,
 // hostile-token and hostile-loader tables, the test PKI directory
-// (testdata/pki) and the converted JWT vector and sign-input tables as
-// arguments. The last line is "kotlin: N passed, M failed"; the exit code is
-// 1 on failure.
+// (testdata/pki), the converted JWT vector and sign-input tables, and the
+// test token endpoint's URL as arguments. The last line is "kotlin: N passed,
+// M failed"; the exit code is 1 on failure.
 
 import ishare.jwt.Assertion
 import ishare.jwt.IshareJwtException
@@ -362,6 +364,7 @@ fun main(args: Array<String>) {
     signer.close()
 
     runJwtTests(File(args[4]), File(args[5]), File(args[6]))
+    runTokenTests(File(args[4]), args[7])
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
 }
