@@ -19,35 +19,27 @@ pub struct ParsedTokenRequest {
     pub scope: String,
 }
 
-/// An OAuth error answer (RFC 6749 §5.2): thrown by `parseTokenRequest`,
-/// returned by `oauthErrorFor`. Send `body()` with HTTP status `status()`
-/// and the headers of `tokenResponseHeaders()`.
-///
-/// One variant, so that the same type is both thrown and returned; its
-/// methods read the fields without a cast. Kotlin: `OAuthException`
-/// (`OAuthException.Refused`); Swift: `OAuthError` (`.Refused`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
-pub enum OAuthError {
-    /// The token request is refused; this is the answer to send.
-    Refused {
-        /// The HTTP status: 400, or 503 / 500 for the server's own trouble.
-        status: u16,
-        /// The `error` code (`invalid_request`, `invalid_client`,
-        /// `unsupported_grant_type`, `temporarily_unavailable`,
-        /// `server_error`).
-        error: String,
-        /// The `error_description`: what was wrong, for the client's
-        /// developer (never key material).
-        error_description: String,
-        /// The JSON body, as the core writes it:
-        /// `{"error": …, "error_description": …}`.
-        body: String,
-    },
+/// An OAuth error response (RFC 6749 §5.2): the answer to a refused token
+/// request. Send `body` with HTTP status `status` and the headers of
+/// `tokenResponseHeaders()`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OAuthErrorResponse {
+    /// The HTTP status: 400, or 503 / 500 for the server's own trouble.
+    pub status: u16,
+    /// The `error` code (`invalid_request`, `invalid_client`,
+    /// `unsupported_grant_type`, `temporarily_unavailable`, `server_error`).
+    pub error: String,
+    /// The `error_description`: what was wrong, for the client's developer
+    /// (never key material).
+    pub error_description: String,
+    /// The JSON body, as the core writes it: `{"error": …,
+    /// "error_description": …}`.
+    pub body: String,
 }
 
-impl From<ishare_jwt::OAuthError> for OAuthError {
+impl From<ishare_jwt::OAuthError> for OAuthErrorResponse {
     fn from(answer: ishare_jwt::OAuthError) -> Self {
-        OAuthError::Refused {
+        OAuthErrorResponse {
             status: answer.status,
             error: answer.error.to_owned(),
             body: answer.body(),
@@ -56,62 +48,54 @@ impl From<ishare_jwt::OAuthError> for OAuthError {
     }
 }
 
+/// What `parseTokenRequest` throws: the request is refused, and `response`
+/// is the answer to send — the same record `oauthErrorFor` returns. Kotlin:
+/// `OAuthException.Refused` (`e.response`); Swift: `OAuthError.Refused(response:)`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+pub enum OAuthError {
+    /// The token request is refused.
+    Refused {
+        /// The answer to send.
+        response: OAuthErrorResponse,
+    },
+}
+
+impl From<ishare_jwt::OAuthError> for OAuthError {
+    fn from(answer: ishare_jwt::OAuthError) -> Self {
+        OAuthError::Refused {
+            response: answer.into(),
+        }
+    }
+}
+
 /// A panic while reading a request is the server's own fault: the answer
 /// the core gives for `Internal` (500 `server_error`).
 impl From<IshareJwtError> for OAuthError {
     fn from(error: IshareJwtError) -> Self {
-        oauth_error_for(error)
+        OAuthError::Refused {
+            response: oauth_error_for(error),
+        }
     }
 }
 
 impl fmt::Display for OAuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let OAuthError::Refused {
-            status,
-            error,
-            error_description,
-            ..
-        } = self;
-        write!(f, "{status} {error}: {error_description}")
+        let OAuthError::Refused { response } = self;
+        write!(
+            f,
+            "{} {}: {}",
+            response.status, response.error, response.error_description
+        )
     }
 }
 
 impl std::error::Error for OAuthError {}
 
-#[uniffi::export]
-impl OAuthError {
-    /// The HTTP status to answer with.
-    pub fn status(&self) -> u16 {
-        let OAuthError::Refused { status, .. } = self;
-        *status
-    }
-
-    /// The `error` code.
-    pub fn error(&self) -> String {
-        let OAuthError::Refused { error, .. } = self;
-        error.clone()
-    }
-
-    /// The `error_description`.
-    pub fn error_description(&self) -> String {
-        let OAuthError::Refused {
-            error_description, ..
-        } = self;
-        error_description.clone()
-    }
-
-    /// The JSON body to send.
-    pub fn body(&self) -> String {
-        let OAuthError::Refused { body, .. } = self;
-        body.clone()
-    }
-}
-
 /// Reads an `application/x-www-form-urlencoded` token request body: its
 /// `client_id`, `client_assertion` and `scope` once `grant_type` is
 /// `client_credentials` and `client_assertion_type` the JWT bearer type.
-/// Throws `OAuthError` (Kotlin `OAuthException`) with the answer to send
-/// when the form is wrong: a field missing or sent twice, or a body too
+/// Throws `OAuthError.Refused` (Kotlin `OAuthException.Refused`) with the
+/// answer to send when the form is wrong: a field missing or sent twice, or a body too
 /// large (`invalid_request`), another grant type
 /// (`unsupported_grant_type`), another assertion type (`invalid_client`).
 /// Then verify `clientAssertion` with `Verifier.verify(…, clientId =
@@ -135,7 +119,7 @@ pub fn parse_token_request(form_body: String) -> Result<ParsedTokenRequest, OAut
 /// `invalid_request` (400). The `error_description` is the kind and the
 /// detail (`"expired: …"`).
 #[uniffi::export]
-pub fn oauth_error_for(error: IshareJwtError) -> OAuthError {
+pub fn oauth_error_for(error: IshareJwtError) -> OAuthErrorResponse {
     // The core judges by kind; the description is its own format, "kind:
     // detail" (a unit test compares both with the core's own answer).
     let mut answer = ishare_jwt::OAuthError::from_error(&error.exemplar());
@@ -169,8 +153,8 @@ mod tests {
     use crate::testing::{CLIENT, NOW, SATELLITE, pki_signer, pki_verifier};
 
     fn refused(form: &str) -> (u16, String, String) {
-        let error = parse_token_request(form.into()).unwrap_err();
-        (error.status(), error.error(), error.error_description())
+        let OAuthError::Refused { response } = parse_token_request(form.into()).unwrap_err();
+        (response.status, response.error, response.error_description)
     }
 
     #[test]
@@ -251,7 +235,7 @@ mod tests {
             },
         ];
         for core in cores {
-            let expected = OAuthError::from(ishare_jwt::OAuthError::from_error(&core));
+            let expected = OAuthErrorResponse::from(ishare_jwt::OAuthError::from_error(&core));
             assert_eq!(oauth_error_for(core.clone().into()), expected, "{core:?}");
         }
         let refused = verifier
@@ -259,16 +243,16 @@ mod tests {
             .unwrap_err();
         let answer = oauth_error_for(refused);
         assert_eq!(
-            (answer.status(), answer.error().as_str()),
+            (answer.status, answer.error.as_str()),
             (400, "invalid_client")
         );
         assert!(
             answer
-                .error_description()
+                .error_description
                 .starts_with("expired: expired: exp")
         );
         assert_eq!(
-            oauth_error_for(crate::panic_selftest().unwrap_err()).status(),
+            oauth_error_for(crate::panic_selftest().unwrap_err()).status,
             500
         );
     }
@@ -293,8 +277,9 @@ mod tests {
             error: "invalid_scope",
             error_description: "say \"iSHARE\"".into(),
         });
+        let OAuthError::Refused { response } = &answer;
         assert_eq!(
-            answer.body(),
+            response.body,
             r#"{"error":"invalid_scope","error_description":"say \"iSHARE\""}"#
         );
         assert_eq!(answer.to_string(), "400 invalid_scope: say \"iSHARE\"");

@@ -21,8 +21,9 @@
 //!   request to send), `finish(…, httpStatus, body, now)` → [`AccessToken`],
 //!   `invalidate(…)`.
 //! - The token endpoint, sans-IO: [`parse_token_request`] →
-//!   [`ParsedTokenRequest`] or [`OAuthError`], [`oauth_error_for`] (any
-//!   error's RFC 6749 §5.2 answer), [`token_response_body`],
+//!   [`ParsedTokenRequest`] or [`OAuthError`] (its
+//!   [`OAuthErrorResponse`]), [`oauth_error_for`] (any error's RFC 6749
+//!   §5.2 answer), [`token_response_body`],
 //!   [`token_response_headers`].
 //! - Errors: [`IshareJwtError`], with `kind()`, `code()` and `detail()`.
 //!
@@ -42,8 +43,8 @@ mod token;
 mod verifier;
 
 pub use endpoint::{
-    OAuthError, ParsedTokenRequest, oauth_error_for, parse_token_request, token_response_body,
-    token_response_headers,
+    OAuthError, OAuthErrorResponse, ParsedTokenRequest, oauth_error_for, parse_token_request,
+    token_response_body, token_response_headers,
 };
 pub use error::{IshareJwtError, panic_selftest};
 pub use jwt::VerifiedJwt;

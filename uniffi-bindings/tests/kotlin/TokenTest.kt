@@ -8,6 +8,7 @@
 
 import ishare.jwt.AccessToken
 import ishare.jwt.IshareJwtException
+import ishare.jwt.OAuthErrorResponse
 import ishare.jwt.OAuthException
 import ishare.jwt.Signer
 import ishare.jwt.TokenManager
@@ -69,28 +70,23 @@ fun form(vararg fields: Pair<String, String>): String =
 
 const val JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
-/** Runs [block], demanding it throw an OAuth refusal; checks its methods against its fields. */
-fun expectRefusal(block: () -> Unit): OAuthException.Refused {
+/** Runs [block], demanding it throw an OAuth refusal; gives its answer. */
+fun expectRefusal(block: () -> Unit): OAuthErrorResponse {
     try {
         block()
-    } catch (e: OAuthException) {
-        val refused = e as OAuthException.Refused
-        checkOAuth(refused)
-        return refused
+    } catch (e: OAuthException.Refused) {
+        checkOAuth(e.response)
+        check(e.message!!.contains(e.response.errorDescription)) { "message ${e.message}" }
+        return e.response
     }
     throw AssertionError("expected OAuthException, nothing was thrown")
 }
 
-/** An OAuth answer's methods agree with its fields, and its body is their JSON. */
-fun checkOAuth(answer: OAuthException) {
-    val refused = answer as OAuthException.Refused
-    checkEq(refused.status, answer.status(), "status()")
-    checkEq(refused.error, answer.error(), "error()")
-    checkEq(refused.errorDescription, answer.errorDescription(), "errorDescription()")
-    checkEq(refused.body, answer.body(), "body()")
+/** An OAuth answer's body is the JSON of its error and description. */
+fun checkOAuth(answer: OAuthErrorResponse) {
     checkEq(
-        mapOf("error" to refused.error, "error_description" to refused.errorDescription),
-        Json.parseObject(answer.body()), "the body's JSON",
+        mapOf("error" to answer.error, "error_description" to answer.errorDescription),
+        Json.parseObject(answer.body), "the body's JSON",
     )
 }
 
@@ -320,9 +316,9 @@ fun runTokenTests(pki: File, base: String) {
         }
         val answer = oauthErrorFor(expired)
         checkOAuth(answer)
-        checkEq(400.toUShort(), answer.status(), "status")
-        checkEq("invalid_client", answer.error(), "error")
-        checkEq("expired: ${expired.detail()}", answer.errorDescription(), "errorDescription")
+        checkEq(400.toUShort(), answer.status, "status")
+        checkEq("invalid_client", answer.error, "error")
+        checkEq("expired: ${expired.detail()}", answer.errorDescription, "errorDescription")
     }
     test("oauthErrorFor: a full replay cache is temporarily_unavailable (503)") {
         Verifier(SATELLITE, listOf(rootSha256), replayCapacity = 1u, replayIssuerShare = 1.0).use { v ->
@@ -330,17 +326,18 @@ fun runTokenTests(pki: File, base: String) {
             val full = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signer.clientAssertion(SATELLITE, PKI_NOW, null), PKI_NOW) }
             val answer = oauthErrorFor(full)
             checkOAuth(answer)
-            checkEq(503.toUShort() to "temporarily_unavailable", answer.status() to answer.error(), "answer")
+            checkEq(503.toUShort() to "temporarily_unavailable", answer.status to answer.error, "answer")
         }
     }
     test("oauthErrorFor: the library's own fault is server_error (500); a bad argument invalid_request") {
         val internal = expectError<IshareJwtException.Internal> { panicSelftest() }
-        checkEq(500.toUShort() to "server_error", oauthErrorFor(internal).let { it.status() to it.error() }, "Internal")
+        checkEq(500.toUShort() to "server_error", oauthErrorFor(internal).let { it.status to it.error }, "Internal")
         val argument = expectError<IshareJwtException.InvalidArgument> { Verifier(SATELLITE, listOf(rootSha256), 301u) }
-        checkEq(400.toUShort() to "invalid_request", oauthErrorFor(argument).let { it.status() to it.error() }, "InvalidArgument")
+        checkEq(400.toUShort() to "invalid_request", oauthErrorFor(argument).let { it.status to it.error }, "InvalidArgument")
         val network = oauthErrorFor(IshareJwtException.Network("connection refused"))
-        checkEq(503.toUShort() to "temporarily_unavailable", network.status() to network.error(), "Network")
-        checkEq("network: connection refused", network.errorDescription(), "Network's description")
+        checkEq(503.toUShort() to "temporarily_unavailable", network.status to network.error, "Network")
+        checkEq("network: connection refused", network.errorDescription, "Network's description")
+        checkOAuth(network)
     }
     test("tokenResponseBody and tokenResponseHeaders") {
         checkEq(
@@ -371,7 +368,7 @@ fun runTokenTests(pki: File, base: String) {
         for (e in variants) {
             checkKind(classKind(e), e)
             checkEq("detail", e.detail(), "detail of ${e.kind()}")
-            check(oauthErrorFor(e).status().toInt() in setOf(400, 500, 503)) { "answer to ${e.kind()}" }
+            check(oauthErrorFor(e).status.toInt() in setOf(400, 500, 503)) { "answer to ${e.kind()}" }
         }
         checkEq((1u..35u).toList(), variants.map { it.code() }.sorted(), "codes")
         val codes = variants.associate { it.kind() to it.code() }
