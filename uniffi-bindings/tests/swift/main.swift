@@ -1,14 +1,16 @@
 // Swift tests of the UniFFI bindings, the same suite as
 // tests/kotlin/IshareJwtTest.kt: every shared vector, sign -> verify, replay,
 // replay limits, error variants (not yet the hostile inputs); then jwt.swift's
-// (every iSHARE JWT, the satellite checks, the OAuth profile). A plain
+// (every iSHARE JWT, the satellite checks, the OAuth profile) and
+// tokens.swift's (the token manager against the live test token endpoint,
+// the token endpoint's functions, every error case's kind and code). A plain
 // executable (no XCTest), compiled by scripts/test-kotlin together with the
 // generated IshareJwt.swift into one module, and run with the arguments the
 // Kotlin suite gets: the vectors directory, the converted vectors, hostile
 // (unused here) and hostile-loader (unused here) tables, the test PKI
-// directory (testdata/pki) and the converted JWT vector and sign-input
-// tables. The last line is "swift: N passed, M failed"; the exit code is 1 on
-// failure.
+// directory (testdata/pki), the converted JWT vector and sign-input tables,
+// and the test token endpoint's URL. The last line is "swift: N passed, M
+// failed"; the exit code is 1 on failure.
 
 import Dispatch
 import Foundation
@@ -368,6 +370,7 @@ runTest("error: too large") {
 
 runJwtTests(pkiDir: CommandLine.arguments[5], jwtVectorsTable: CommandLine.arguments[6],
             signTable: CommandLine.arguments[7])
+runTokenTests(pkiDir: CommandLine.arguments[5], base: CommandLine.arguments[8])
 
 print("swift: \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)
