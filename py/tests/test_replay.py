@@ -76,7 +76,7 @@ def test_one_issuer_fills_its_share_another_gets_in(
         verifier.verify(signer.client_assertion(SERVER_ID, now=T0, jti="eori-3"), now=T0)
     assert (caught.value.kind, caught.value.code) == ("replay_cache_full", 19)
     assert f'"{CLIENT_ID}" holds its whole share' in str(caught.value)
-    assert "its share is 2 unexpired entries" in str(caught.value)
+    assert "whole share (2 unexpired tokens)" in str(caught.value)
     # The cache holds 2 of 10: the other issuer is not locked out...
     for jti in ("did-1", "did-2"):
         verifier.verify(did_signer.client_assertion(SERVER_ID, now=T0, jti=jti), now=T0)

@@ -51,7 +51,7 @@ static void test_issuer_share(void) {
     CHECK_STATUS(sign_and_verify(eori, verifier, T0, "eori-2"), ISHARE_STATUS_OK);
     CHECK_STATUS(sign_and_verify(eori, verifier, T0, "eori-3"), ISHARE_STATUS_REPLAY_CACHE_FULL);
     CHECK(strstr(last_error_text(), "\"" CLIENT_ID "\" holds its whole share") != NULL);
-    CHECK(strstr(last_error_text(), "its share is 2 unexpired entries") != NULL);
+    CHECK(strstr(last_error_text(), "whole share (2 unexpired tokens)") != NULL);
     /* The cache holds 2 of 10: the other issuer is not locked out... */
     CHECK_STATUS(sign_and_verify(did, verifier, T0, "did-1"), ISHARE_STATUS_OK);
     CHECK_STATUS(sign_and_verify(did, verifier, T0, "did-2"), ISHARE_STATUS_OK);

@@ -16,10 +16,21 @@
 //!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
 //! - The satellite, sans-IO: [`check_party`] → [`PartyInfo`],
 //!   [`trusted_list_anchors`] → fingerprints for `trustedRoots`.
+//! - Access tokens, sans-IO (the app does the HTTP): [`TokenManager`]
+//!   `get(serverId, tokenUrl, scope, now)` → [`TokenStep`] (cached, or the
+//!   request to send), `finish(…, httpStatus, body, now)` → [`AccessToken`],
+//!   `invalidate(…)`.
+//! - The token endpoint, sans-IO: [`parse_token_request`] →
+//!   [`ParsedTokenRequest`] or [`OAuthError`] (its
+//!   [`OAuthErrorResponse`]), [`oauth_error_for`] (any error's RFC 6749
+//!   §5.2 answer), [`token_response_body`],
+//!   [`token_response_headers`].
+//! - Errors: [`IshareJwtError`], with `kind()`, `code()` and `detail()`.
 //!
 //! Bindings are generated in library mode from the built cdylib:
 //! `cargo run -p uniffi-bindgen -- generate --library target/release/libishare_jwt_uniffi.so --language kotlin --language swift --out-dir OUT`.
 
+mod endpoint;
 mod error;
 mod jwt;
 mod profile;
@@ -28,13 +39,19 @@ mod signer;
 mod system;
 #[cfg(test)]
 mod testing;
+mod token;
 mod verifier;
 
+pub use endpoint::{
+    OAuthError, OAuthErrorResponse, ParsedTokenRequest, oauth_error_for, parse_token_request,
+    token_response_body, token_response_headers,
+};
 pub use error::{IshareJwtError, panic_selftest};
 pub use jwt::VerifiedJwt;
 pub use profile::Profile;
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
 pub use signer::Signer;
+pub use token::{AccessToken, TokenManager, TokenRequest, TokenStep};
 pub use verifier::{Assertion, Verifier};
 
 uniffi::setup_scaffolding!();

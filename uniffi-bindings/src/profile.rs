@@ -104,7 +104,7 @@ mod tests {
         for bad in [0, 3601, u32::MAX] {
             let error = Profile::oauth(bad).unwrap_err();
             assert_eq!(error.kind(), "invalid_argument", "{bad}");
-            assert!(error.message().contains("lifetime"), "{error}");
+            assert!(error.detail().contains("lifetime"), "{error}");
         }
         Profile::oauth(3600).unwrap();
         Profile::oauth(1).unwrap();

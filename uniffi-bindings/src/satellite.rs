@@ -122,19 +122,19 @@ mod tests {
         };
         assert!(matches!(
             error("EU.EORI.NL000000999", None, NOW),
-            IshareJwtError::PartyUnknown(_)
+            IshareJwtError::PartyUnknown { .. }
         ));
         assert!(matches!(
             error(CLIENT, Some("AB".repeat(32)), NOW),
-            IshareJwtError::PartyCertificateUnknown(_)
+            IshareJwtError::PartyCertificateUnknown { .. }
         ));
         assert!(matches!(
             error(CLIENT, None, 1_830_297_600),
-            IshareJwtError::PartyNotActive(_)
+            IshareJwtError::PartyNotActive { .. }
         ));
         let revoked = check_party(parties("Revoked", &leaf), CLIENT.into(), None, Some(NOW));
         assert!(
-            matches!(&revoked, Err(IshareJwtError::PartyNotActive(m)) if m.contains("Revoked")),
+            matches!(&revoked, Err(IshareJwtError::PartyNotActive { detail }) if detail.contains("Revoked")),
             "{revoked:?}"
         );
     }

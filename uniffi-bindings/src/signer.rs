@@ -1,7 +1,10 @@
 //! `Signer`: the client side, making client assertions.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
+
+use zeroize::Zeroizing;
 
 use crate::error::{IshareJwtError, guard};
 use crate::profile::{Profile, or_ishare};
@@ -13,6 +16,46 @@ use crate::system::{now_or_clock, os_rng};
 #[derive(Debug, uniffi::Object)]
 pub struct Signer {
     inner: ishare_jwt::Signer,
+    source: SignerSource,
+}
+
+/// What a signer was made from, to make more equal ones: the core's
+/// `TokenManager` owns its `Signer`, which cannot be cloned (the key may
+/// live in AWS-LC). The key text is wiped when the signer is freed.
+struct SignerSource {
+    key_pem: Zeroizing<String>,
+    chain_pem: String,
+    client_id: String,
+    profile: ishare_jwt::Profile,
+}
+
+impl SignerSource {
+    fn signer(&self) -> Result<ishare_jwt::Signer, IshareJwtError> {
+        Ok(
+            ishare_jwt::Signer::from_pem(
+                self.key_pem.as_bytes(),
+                &self.chain_pem,
+                &self.client_id,
+            )?
+            .with_profile(self.profile)?,
+        )
+    }
+}
+
+impl fmt::Debug for SignerSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the key.
+        f.debug_struct("SignerSource")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// Another core signer equal to this one, for a token manager to own.
+    pub(crate) fn another(&self) -> Result<ishare_jwt::Signer, IshareJwtError> {
+        self.source.signer()
+    }
 }
 
 #[uniffi::export]
@@ -29,9 +72,14 @@ impl Signer {
         profile: Option<Arc<Profile>>,
     ) -> Result<Arc<Self>, IshareJwtError> {
         guard(|| {
-            let inner = ishare_jwt::Signer::from_pem(&key_pem, &chain_pem, &client_id)?
-                .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Arc::new(Signer { inner }))
+            let source = SignerSource {
+                key_pem: Zeroizing::new(key_pem),
+                chain_pem,
+                client_id,
+                profile: or_ishare(profile.as_deref()),
+            };
+            let inner = source.signer()?;
+            Ok(Arc::new(Signer { inner, source }))
         })
     }
 

@@ -12,7 +12,7 @@ pub(crate) fn now_or_clock(now: Option<i64>) -> Result<i64, IshareJwtError> {
             .duration_since(UNIX_EPOCH)
             .ok()
             .and_then(|elapsed| i64::try_from(elapsed.as_secs()).ok())
-            .ok_or_else(|| IshareJwtError::Internal("the system clock is before 1970".into())),
+            .ok_or_else(|| IshareJwtError::internal("the system clock is before 1970")),
     }
 }
 

@@ -256,7 +256,7 @@ mod tests {
             .verify_jwt(token, Some(NOW), Some("EU.EORI.NL000000999".into()))
             .unwrap_err();
         assert!(
-            matches!(error, IshareJwtError::IssuerMismatch(_)),
+            matches!(error, IshareJwtError::IssuerMismatch { .. }),
             "{error:?}"
         );
         for claims in [r#"{"exp":1}"#, "[1]", r#"{"a":"#] {

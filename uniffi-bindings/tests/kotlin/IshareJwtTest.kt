@@ -1,12 +1,14 @@
 // Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
 // inputs (on a small stack), sign -> verify, replay, replay limits, error
 // variants, the panic guard; then JwtTest.kt's (every iSHARE JWT, the
-// satellite checks, the OAuth profile). Plain main() (no JUnit): run by
+// satellite checks, the OAuth profile) and TokenTest.kt's (the token manager
+// against the live test token endpoint, the token endpoint's functions, every
+// error variant's kind and code). Plain main() (no JUnit): run by
 // scripts/test-kotlin with the vectors directory and the converted vectors,
 // hostile-token and hostile-loader tables, the test PKI directory
-// (testdata/pki) and the converted JWT vector and sign-input tables as
-// arguments. The last line is "kotlin: N passed, M failed"; the exit code is
-// 1 on failure.
+// (testdata/pki), the converted JWT vector and sign-input tables, and the
+// test token endpoint's URL as arguments. The last line is "kotlin: N passed,
+// M failed"; the exit code is 1 on failure.
 
 import ishare.jwt.Assertion
 import ishare.jwt.IshareJwtException
@@ -47,17 +49,25 @@ fun check(condition: Boolean, what: () -> String) {
 fun <T> checkEq(expected: T, found: T, what: String) =
     check(expected == found) { "$what: expected <$expected>, found <$found>" }
 
-/** The core's snake_case kind of an exception: `UnsupportedAlgorithm` -> `unsupported_algorithm`. */
-fun kindOf(e: IshareJwtException): String =
+/** The kind an exception's class name spells: `UnsupportedAlgorithm` -> `unsupported_algorithm`. */
+fun classKind(e: IshareJwtException): String =
     e.javaClass.simpleName.replace(Regex("([a-z0-9])([A-Z])"), "$1_$2").lowercase()
 
-/** Runs [block], demanding it throw exactly [E] with a non-empty message. */
+/** The exception is of kind [expected], by its `kind()` and by its class name. */
+fun checkKind(expected: String, e: IshareJwtException) {
+    checkEq(expected, e.kind(), "error kind (${e.detail().take(200)})")
+    checkEq(expected, classKind(e), "the kind ${e.javaClass.simpleName} spells")
+}
+
+/** Runs [block], demanding it throw exactly [E] with a non-empty detail. */
 inline fun <reified E : IshareJwtException> expectError(block: () -> Unit): E {
     try {
         block()
     } catch (e: IshareJwtException) {
-        check(e is E) { "expected ${E::class.simpleName}, got ${e.javaClass.simpleName}: ${e.message}" }
-        check(!e.message.isNullOrEmpty()) { "${e.javaClass.simpleName} has no message" }
+        check(e is E) { "expected ${E::class.simpleName}, got ${e.javaClass.simpleName}: ${e.detail()}" }
+        check(e.detail().isNotEmpty()) { "${e.javaClass.simpleName} has no detail" }
+        check(e.message!!.contains(e.detail())) { "message ${e.message} lacks the detail" }
+        checkKind(classKind(e), e)
         return e as E
     }
     throw AssertionError("expected ${E::class.simpleName}, nothing was thrown")
@@ -97,7 +107,7 @@ fun runVector(v: Vector) {
             verifier.verify(v.token, v.now, v.clientId)
             throw AssertionError("accepted; expected ${v.expect}")
         } catch (e: IshareJwtException) {
-            checkEq(v.expect, kindOf(e), "error kind (${e.message?.take(200)})")
+            checkKind(v.expect, e)
         }
     }
     verifier.close()
@@ -113,7 +123,7 @@ fun runLoading(f: List<String>) {
         }
         throw AssertionError("accepted; expected ${f[2]}")
     } catch (e: IshareJwtException) {
-        checkEq(f[2], kindOf(e), "error kind (${e.message?.take(200)})")
+        checkKind(f[2], e)
     }
 }
 
@@ -148,6 +158,9 @@ fun main(args: Array<String>) {
     smallStack.join()
     test("hostile cases present") { check(hostile.size >= 10) { "only ${hostile.size} hostile cases" } }
     test("hostile loader inputs present") { check(loading.size >= 5) { "only ${loading.size}" } }
+    test("hostile cases include certificate path rules (certificate_usage)") {
+        check(hostile.count { it.expect == "certificate_usage" } >= 4) { "certificate_usage cases missing" }
+    }
     test("hostile cases all ran on the small-stack thread") {
         checkEq(hostile.size + loading.size, hostileOutcomes.size, "cases run")
     }
@@ -211,7 +224,7 @@ fun main(args: Array<String>) {
         val token = signer.clientAssertion(SERVER, T0, null)
         v.verify(token, T0 + 1, null)
         val e = expectError<IshareJwtException.Replay> { v.verify(token, T0 + 2, null) }
-        check(e.message!!.contains("replay")) { e.message!! }
+        check(e.detail().contains("replay")) { e.detail() }
         v.verify(signer.clientAssertion(SERVER, T0, null), T0 + 3, null)
         verifier().verify(token, T0 + 2, null) // another verifier has its own cache
     }
@@ -221,7 +234,7 @@ fun main(args: Array<String>) {
         val pool = Executors.newFixedThreadPool(8)
         val outcomes = try {
             pool.invokeAll((1..16).map {
-                Callable { try { v.verify(token, T0 + 1, null); "ok" } catch (e: IshareJwtException) { kindOf(e) } }
+                Callable { try { v.verify(token, T0 + 1, null); "ok" } catch (e: IshareJwtException) { e.kind() } }
             }).map { it.get() }
         } finally {
             pool.shutdown()
@@ -239,14 +252,13 @@ fun main(args: Array<String>) {
             v.verify(signed(signer, "eori-1"), T0)
             v.verify(signed(signer, "eori-2"), T0)
             val e = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(signer, "eori-3"), T0) }
-            check(e.message!!.contains("\"$CLIENT\" holds its whole share")) { e.message!! }
-            check(e.message!!.contains("its share is 2 unexpired entries")) { e.message!! }
+            check(e.detail().contains("\"$CLIENT\" holds its whole share (2 unexpired tokens)")) { e.detail() }
             // The cache holds 2 of 10: the other issuer is not locked out...
             v.verify(signed(didSigner, "did-1"), T0)
             v.verify(signed(didSigner, "did-2"), T0)
             // ...but has a share of its own.
             val d = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(didSigner, "did-3"), T0) }
-            check(d.message!!.contains(CLIENT_DID)) { d.message!! }
+            check(d.detail().contains(CLIENT_DID)) { d.detail() }
             // Tokens of T0 are refused from T0 + 30 (exp) on, leave the cache
             // then, and free their issuer's share.
             v.verify(signed(signer, "eori-4", T0 + 30), T0 + 30)
@@ -257,7 +269,7 @@ fun main(args: Array<String>) {
             v.verify(signed(signer, "eori-1"), T0)
             v.verify(signed(signer, "eori-2"), T0)
             val e = expectError<IshareJwtException.ReplayCacheFull> { v.verify(signed(didSigner, "did-1"), T0) }
-            check(e.message!!.contains("2 unexpired tokens are remembered")) { e.message!! }
+            check(e.detail().contains("2 unexpired tokens are remembered")) { e.detail() }
         }
     }
     test("replay limits: out of range is refused") {
@@ -275,14 +287,14 @@ fun main(args: Array<String>) {
             val e = expectError<IshareJwtException.InvalidArgument> {
                 Verifier(SERVER, listOf(ROOT_SHA256), 0u, limits.first, limits.second)
             }
-            check(e.message!!.contains(message)) { "$limits: ${e.message}" }
+            check(e.detail().contains(message)) { "$limits: ${e.detail()}" }
         }
     }
 
     test("error: expired") {
         val token = signer.clientAssertion(SERVER, T0, null)
         val e = expectError<IshareJwtException.Expired> { verifier().verify(token, T0 + 30, null) }
-        check(e.message!!.startsWith("expired")) { e.message!! }
+        check(e.detail().startsWith("expired")) { e.detail() }
         verifier(5u).verify(token, T0 + 34, null)
     }
     test("error: not yet valid") {
@@ -312,7 +324,7 @@ fun main(args: Array<String>) {
     }
     test("error: invalid key") {
         val e = expectError<IshareJwtException.InvalidKey> { Signer.fromPem("not a key", chain, CLIENT) }
-        check(!e.message!!.contains("PRIVATE")) { e.message!! }
+        check(!e.detail().contains("PRIVATE")) { e.detail() }
     }
     test("error: invalid certificate") {
         expectError<IshareJwtException.InvalidCertificate> { Signer.fromPem(key, "not a chain", CLIENT) }
@@ -351,6 +363,7 @@ fun main(args: Array<String>) {
     signer.close()
 
     runJwtTests(File(args[4]), File(args[5]), File(args[6]))
+    runTokenTests(File(args[4]), args[7])
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
 }

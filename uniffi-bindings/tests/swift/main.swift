@@ -1,14 +1,16 @@
 // Swift tests of the UniFFI bindings, the same suite as
 // tests/kotlin/IshareJwtTest.kt: every shared vector, sign -> verify, replay,
 // replay limits, error variants (not yet the hostile inputs); then jwt.swift's
-// (every iSHARE JWT, the satellite checks, the OAuth profile). A plain
+// (every iSHARE JWT, the satellite checks, the OAuth profile) and
+// tokens.swift's (the token manager against the live test token endpoint,
+// the token endpoint's functions, every error case's kind and code). A plain
 // executable (no XCTest), compiled by scripts/test-kotlin together with the
 // generated IshareJwt.swift into one module, and run with the arguments the
 // Kotlin suite gets: the vectors directory, the converted vectors, hostile
 // (unused here) and hostile-loader (unused here) tables, the test PKI
-// directory (testdata/pki) and the converted JWT vector and sign-input
-// tables. The last line is "swift: N passed, M failed"; the exit code is 1 on
-// failure.
+// directory (testdata/pki), the converted JWT vector and sign-input tables,
+// and the test token endpoint's URL. The last line is "swift: N passed, M
+// failed"; the exit code is 1 on failure.
 
 import Dispatch
 import Foundation
@@ -53,8 +55,8 @@ func caseName(_ error: IshareJwtError) -> String {
     return String(String(describing: error).prefix { $0 != "(" })
 }
 
-/// The core's snake_case kind of an error: `UnsupportedAlgorithm` -> `unsupported_algorithm`.
-func kindOf(_ error: IshareJwtError) -> String {
+/// The kind a case name spells: `UnsupportedAlgorithm` -> `unsupported_algorithm`.
+func caseKind(_ error: IshareJwtError) -> String {
     var kind = ""
     for (index, char) in caseName(error).enumerated() {
         if char.isUppercase && index > 0 { kind += "_" }
@@ -63,22 +65,22 @@ func kindOf(_ error: IshareJwtError) -> String {
     return kind
 }
 
-/// The detail message every case carries.
-func messageOf(_ error: IshareJwtError) -> String {
-    guard let payload = Mirror(reflecting: error).children.first?.value else { return "" }
-    if let message = payload as? String { return message }
-    return Mirror(reflecting: payload).children.first?.value as? String ?? "\(payload)"
+/// The error is of `kind`, by its `kind()` and by its case name.
+func expectKind(_ kind: String, _ error: IshareJwtError) throws {
+    try expectEqual(kind, error.kind(), "error kind (\(error.detail()))")
+    try expectEqual(kind, caseKind(error), "the kind \(caseName(error)) spells")
 }
 
-/// Runs `body`, demanding it throw the error of `kind` with a non-empty message.
+/// Runs `body`, demanding it throw the error of `kind` with a non-empty detail;
+/// returns the detail.
 @discardableResult
 func expectError(_ kind: String, _ body: () throws -> Void) throws -> String {
     do {
         try body()
     } catch let error as IshareJwtError {
-        try expectEqual(kind, kindOf(error), "error kind (\(messageOf(error)))")
-        try expectTrue(!messageOf(error).isEmpty, "\(kind) has no message")
-        return messageOf(error)
+        try expectKind(kind, error)
+        try expectTrue(!error.detail().isEmpty, "\(kind) has no detail")
+        return error.detail()
     }
     throw TestFailure(description: "expected \(kind), nothing was thrown")
 }
@@ -206,8 +208,8 @@ runTest("replay refused") {
     do {
         _ = try v.verify(token: token, now: t0 + 2, clientId: nil)
         throw TestFailure(description: "a replayed token was accepted")
-    } catch IshareJwtError.Replay(let message) {
-        try expectTrue(message.contains("replay"), message)
+    } catch IshareJwtError.Replay(let detail) {
+        try expectTrue(detail.contains("replay"), detail)
     }
     _ = try v.verify(token: try signer.clientAssertion(audience: server, now: t0, jti: nil), now: t0 + 3, clientId: nil)
     _ = try verifier().verify(token: token, now: t0 + 2, clientId: nil) // another verifier has its own cache
@@ -222,7 +224,7 @@ runTest("replay refused across threads") {
         do {
             _ = try v.verify(token: token, now: t0 + 1, clientId: nil)
         } catch let error as IshareJwtError {
-            outcome = kindOf(error)
+            outcome = error.kind()
         } catch {
             outcome = "\(error)"
         }
@@ -248,7 +250,7 @@ runTest("replay limits: one issuer fills its share, another still gets in") {
     let third = try signed(signer, "eori-3")
     let message = try expectError("replay_cache_full") { _ = try v.verify(token: third, now: t0) }
     try expectTrue(message.contains("\"\(client)\" holds its whole share"), message)
-    try expectTrue(message.contains("its share is 2 unexpired entries"), message)
+    try expectTrue(message.contains("whole share (2 unexpired tokens)"), message)
     // The cache holds 2 of 10: the other issuer is not locked out...
     _ = try v.verify(token: try signed(didSigner, "did-1"), now: t0)
     _ = try v.verify(token: try signed(didSigner, "did-2"), now: t0)
@@ -368,6 +370,7 @@ runTest("error: too large") {
 
 runJwtTests(pkiDir: CommandLine.arguments[5], jwtVectorsTable: CommandLine.arguments[6],
             signTable: CommandLine.arguments[7])
+runTokenTests(pkiDir: CommandLine.arguments[5], base: CommandLine.arguments[8])
 
 print("swift: \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)
