@@ -246,11 +246,7 @@ mod tests {
             (answer.status, answer.error.as_str()),
             (400, "invalid_client")
         );
-        assert!(
-            answer
-                .error_description
-                .starts_with("expired: expired: exp")
-        );
+        assert!(answer.error_description.starts_with("expired: exp "));
         assert_eq!(
             oauth_error_for(crate::panic_selftest().unwrap_err()).status,
             500

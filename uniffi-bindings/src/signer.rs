@@ -1,7 +1,6 @@
 //! `Signer`: the client side, making client assertions.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use zeroize::Zeroizing;
@@ -15,46 +14,14 @@ use crate::system::{now_or_clock, os_rng};
 /// Thread-safe.
 #[derive(Debug, uniffi::Object)]
 pub struct Signer {
-    inner: ishare_jwt::Signer,
-    source: SignerSource,
-}
-
-/// What a signer was made from, to make more equal ones: the core's
-/// `TokenManager` owns its `Signer`, which cannot be cloned (the key may
-/// live in AWS-LC). The key text is wiped when the signer is freed.
-struct SignerSource {
-    key_pem: Zeroizing<String>,
-    chain_pem: String,
-    client_id: String,
-    profile: ishare_jwt::Profile,
-}
-
-impl SignerSource {
-    fn signer(&self) -> Result<ishare_jwt::Signer, IshareJwtError> {
-        Ok(
-            ishare_jwt::Signer::from_pem(
-                self.key_pem.as_bytes(),
-                &self.chain_pem,
-                &self.client_id,
-            )?
-            .with_profile(self.profile)?,
-        )
-    }
-}
-
-impl fmt::Debug for SignerSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Never the key.
-        f.debug_struct("SignerSource")
-            .field("client_id", &self.client_id)
-            .finish_non_exhaustive()
-    }
+    /// Shared with the token managers made from it: the key is held once.
+    inner: Arc<ishare_jwt::Signer>,
 }
 
 impl Signer {
-    /// Another core signer equal to this one, for a token manager to own.
-    pub(crate) fn another(&self) -> Result<ishare_jwt::Signer, IshareJwtError> {
-        self.source.signer()
+    /// The core signer, for a token manager to share.
+    pub(crate) fn shared(&self) -> Arc<ishare_jwt::Signer> {
+        Arc::clone(&self.inner)
     }
 }
 
@@ -72,14 +39,13 @@ impl Signer {
         profile: Option<Arc<Profile>>,
     ) -> Result<Arc<Self>, IshareJwtError> {
         guard(|| {
-            let source = SignerSource {
-                key_pem: Zeroizing::new(key_pem),
-                chain_pem,
-                client_id,
-                profile: or_ishare(profile.as_deref()),
-            };
-            let inner = source.signer()?;
-            Ok(Arc::new(Signer { inner, source }))
+            // The key text is wiped when this call returns.
+            let key_pem = Zeroizing::new(key_pem);
+            let inner = ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, &client_id)?
+                .with_profile(or_ishare(profile.as_deref()))?;
+            Ok(Arc::new(Signer {
+                inner: Arc::new(inner),
+            }))
         })
     }
 

@@ -100,8 +100,8 @@ const _: () = assert!(ishare_jwt::DEFAULT_TOKEN_CACHE_CAPACITY == 1024);
 pub struct TokenManager {
     /// The tokens, behind the lock.
     cache: Mutex<ishare_jwt::TokenManager>,
-    /// Signs on a miss, outside the lock: a manager with an equal signer
-    /// that is never given a token, so its `get` always answers a request.
+    /// Signs on a miss, outside the lock: a manager sharing the signer that
+    /// is never given a token, so its `get` always answers a request.
     fetcher: ishare_jwt::TokenManager,
 }
 
@@ -115,8 +115,8 @@ impl TokenManager {
 
 #[uniffi::export]
 impl TokenManager {
-    /// A manager signing its client assertions with `signer` (it keeps an
-    /// equal signer of its own), renewing a token `refresh_before` seconds
+    /// A manager signing its client assertions with `signer` (shared, the
+    /// key never copied), renewing a token `refresh_before` seconds
     /// before it expires (at most 86 400), remembering up to `capacity`
     /// keys (1 to 1 000 000; when full, the oldest token makes room).
     #[uniffi::constructor(default(refresh_before = 60, capacity = 1024))]
@@ -128,10 +128,10 @@ impl TokenManager {
         guard(|| {
             // u32 fits usize on every target UniFFI builds for (32, 64 bits).
             let capacity = capacity as usize;
-            let cache = ishare_jwt::TokenManager::new(signer.another()?)
+            let cache = ishare_jwt::TokenManager::new(signer.shared())
                 .with_refresh_before(refresh_before)?
                 .with_capacity(capacity)?;
-            let fetcher = ishare_jwt::TokenManager::new(signer.another()?)
+            let fetcher = ishare_jwt::TokenManager::new(signer.shared())
                 .with_refresh_before(refresh_before)?;
             Ok(TokenManager {
                 cache: Mutex::new(cache),
