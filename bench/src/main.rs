@@ -177,6 +177,12 @@ fn main() {
             },
         });
     }
+    notes.push(
+        "refuse rows (security review F4): a chain that reaches no anchor costs no RSA operation; a leaf forged under the real, trusted intermediate costs one RSA verification with that CA's 3072-bit key (about 2.2 raw 2048-bit ones), the floor for judging it, so that row has no target".into(),
+    );
+    notes.push(
+        "replay rows (F5): the request row is the warm verification plus the full-cache record, both measured above; expired entries leave through an index by expiry".into(),
+    );
     // What a request costs: the warm verification plus the record, both
     // measured above.
     rows.push(Row {
