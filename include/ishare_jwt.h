@@ -186,6 +186,11 @@ enum ishare_status
    * nameConstraints.
    */
   ISHARE_STATUS_CERTIFICATE_USAGE = 35,
+  /**
+   * The replay store could not record the token (unreachable, slow,
+   * failing): the token is refused, never accepted unrecorded.
+   */
+  ISHARE_STATUS_REPLAY_STORE = 36,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -189,6 +189,9 @@ pub enum Error {
     /// A certificate of the chain is sound but may not be used this way
     /// (keyUsage, a CA leaf, pathLenConstraint, nameConstraints).
     CertificateUsage(String),
+    /// The replay store could not record the token (unreachable, slow,
+    /// failing): the token is refused, never accepted unrecorded.
+    ReplayStore(String),
 }
 
 impl Error {
@@ -230,6 +233,7 @@ impl Error {
             Error::TokenEndpoint { .. } => 33,
             Error::Network(_) => 34,
             Error::CertificateUsage(_) => 35,
+            Error::ReplayStore(_) => 36,
         }
     }
 
@@ -271,6 +275,7 @@ impl Error {
             Error::TokenEndpoint { .. } => "token_endpoint",
             Error::Network(_) => "network",
             Error::CertificateUsage(_) => "certificate_usage",
+            Error::ReplayStore(_) => "replay_store",
         }
     }
 
@@ -312,6 +317,7 @@ impl Error {
         (33, "token_endpoint"),
         (34, "network"),
         (35, "certificate_usage"),
+        (36, "replay_store"),
     ];
 
     /// The [`Error::Internal`] a language binding reports when it catches a
@@ -471,6 +477,7 @@ impl fmt::Display for Error {
             }
             Error::Network(why) => f.write_str(why),
             Error::CertificateUsage(why) => f.write_str(why),
+            Error::ReplayStore(why) => f.write_str(why),
         }
     }
 }

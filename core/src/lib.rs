@@ -61,7 +61,9 @@ pub use form::{
 pub use jose::{Algorithm, UnverifiedToken, decode_unverified};
 pub use party::{PartyId, PartyIdScheme};
 pub use profile::{ISHARE_LIFETIME_SECS, ISHARE_TYP, OAUTH_MAX_LIFETIME_SECS, OAUTH_TYP, Profile};
-pub use replay::{DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache};
+pub use replay::{
+    DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache, ReplayRecord, ReplayStore,
+};
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
 pub use signer::{PendingSignature, Signer};
 pub use token::{

@@ -160,6 +160,54 @@ impl ReplayCache {
     }
 }
 
+/// What a replay store keeps of one accepted token: enough to refuse it
+/// until it could not be accepted anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayRecord<'a> {
+    /// `iss`.
+    pub issuer: &'a str,
+    /// `jti`.
+    pub jti: &'a str,
+    /// The store's key: lower-case hex SHA-256(`iss` ‖ 0x00 ‖ `jti`), the
+    /// same in every language (a token one verifier accepted is a replay to
+    /// every other on the same store).
+    pub replay_key: &'a str,
+    /// `exp` + leeway, Unix seconds: from then on the token is refused as
+    /// expired, so the store may forget it.
+    pub replay_until: i64,
+}
+
+/// Where accepted tokens are remembered: this process's [`ReplayCache`],
+/// or a store shared by every instance of a service (Redis `SET key 1 NX
+/// EXAT until` in the bindings' adapters).
+pub trait ReplayStore {
+    /// Records `record` at `now`: `Ok(true)` if it is new, `Ok(false)` if
+    /// the key is already there (a replay). A store that cannot answer
+    /// returns an error ([`Error::ReplayStore`]), and the verifier refuses
+    /// the token: it never accepts one it could not record.
+    fn record(&mut self, record: &ReplayRecord<'_>, now: i64) -> Result<bool>;
+}
+
+impl ReplayStore for ReplayCache {
+    fn record(&mut self, record: &ReplayRecord<'_>, now: i64) -> Result<bool> {
+        match self.remember(record.issuer, record.jti, record.replay_until, now) {
+            Ok(()) => Ok(true),
+            Err(Error::Replay { .. }) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// The replay key of `(iss, jti)`: lower-case hex SHA-256(`iss` ‖ 0x00 ‖ `jti`).
+pub(crate) fn replay_key(iss: &str, jti: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(iss.as_bytes());
+    hash.update([0u8]);
+    hash.update(jti.as_bytes());
+    crate::encoding::hex_upper(&hash.finalize()).to_ascii_lowercase()
+}
+
 impl Default for ReplayCache {
     fn default() -> Self {
         ReplayCache {

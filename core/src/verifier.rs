@@ -13,7 +13,7 @@ use crate::jose::{self, Algorithm, CompactParts, ReceivedHeader};
 use crate::limits::{self, MAX_AUDIENCE_BYTES, MAX_CLAIMS_BYTES, MAX_RSA_BITS, MAX_TRUST_ANCHORS};
 use crate::party::{self, PartyId};
 use crate::profile::Profile;
-use crate::replay::ReplayCache;
+use crate::replay::{self, ReplayCache, ReplayRecord, ReplayStore};
 use crate::trust::TrustAnchor;
 use crate::x509::{ChainCertificate, verify_path, verify_tail};
 
@@ -46,6 +46,11 @@ pub struct VerifiedJwt {
     pub chain: Vec<Vec<u8>>,
     /// The whole payload: the claims set's JSON text exactly as verified.
     pub claims_json: String,
+    /// The key a replay store keeps this token under (see
+    /// [`VerifiedAssertion::replay_key`]).
+    pub replay_key: String,
+    /// `exp` + leeway, Unix seconds.
+    pub replay_until: i64,
 }
 
 /// A client assertion that passed every check.
@@ -69,6 +74,11 @@ pub struct VerifiedAssertion {
     pub leaf_sha256: String,
     /// The `x5c` chain as DER, leaf first.
     pub chain: Vec<Vec<u8>>,
+    /// The key a replay store keeps this token under: lower-case hex
+    /// SHA-256(`iss` ‖ 0x00 ‖ `jti`), the same in every language.
+    pub replay_key: String,
+    /// `exp` + leeway, Unix seconds: until when a store must keep the key.
+    pub replay_until: i64,
 }
 
 /// Verifies client assertions sent to us.
@@ -151,7 +161,7 @@ impl Verifier {
         client_id: Option<&str>,
     ) -> Result<VerifiedAssertion> {
         let (accepted, _) = self.accept(token, now, Expect::assertion(client_id), |_| None)?;
-        accepted.into_assertion()
+        self.finish_assertion(accepted)
     }
 
     /// Verifies `token` like [`Verifier::verify`] and, only if it passes,
@@ -163,9 +173,7 @@ impl Verifier {
         client_id: Option<&str>,
         replay_cache: &mut ReplayCache,
     ) -> Result<VerifiedAssertion> {
-        let (accepted, _) = self.accept(token, now, Expect::assertion(client_id), |_| None)?;
-        self.remember(replay_cache, &accepted.claims, now)?;
-        accepted.into_assertion()
+        self.verify_with_store(token, now, client_id, replay_cache)
     }
 
     /// Verifies `token` with this verifier's shared state: chains already
@@ -180,8 +188,8 @@ impl Verifier {
         client_id: Option<&str>,
         caches: &impl SharedCaches,
     ) -> Result<VerifiedAssertion> {
-        self.accept_shared(token, now, Expect::assertion(client_id), caches)?
-            .into_assertion()
+        let accepted = self.accept_shared(token, now, Expect::assertion(client_id), caches)?;
+        self.finish_assertion(accepted)
     }
 
     /// Verifies any iSHARE JWT sent to us — a satellite's `parties_token`,
@@ -195,7 +203,7 @@ impl Verifier {
     /// [`limits::MAX_JWT_CLAIMS_BYTES`]. Remembers nothing.
     pub fn verify_jwt(&self, token: &str, now: i64, issuer: Option<&str>) -> Result<VerifiedJwt> {
         let (accepted, _) = self.accept(token, now, Expect::jwt(issuer), |_| None)?;
-        accepted.into_jwt()
+        self.finish_jwt(accepted)
     }
 
     /// [`Verifier::verify_jwt`], recording `(iss, jti)` in `replay_cache`.
@@ -206,9 +214,7 @@ impl Verifier {
         issuer: Option<&str>,
         replay_cache: &mut ReplayCache,
     ) -> Result<VerifiedJwt> {
-        let (accepted, _) = self.accept(token, now, Expect::jwt(issuer), |_| None)?;
-        self.remember(replay_cache, &accepted.claims, now)?;
-        accepted.into_jwt()
+        self.verify_jwt_with_store(token, now, issuer, replay_cache)
     }
 
     /// [`Verifier::verify_jwt`] with this verifier's shared caches, as
@@ -220,8 +226,8 @@ impl Verifier {
         issuer: Option<&str>,
         caches: &impl SharedCaches,
     ) -> Result<VerifiedJwt> {
-        self.accept_shared(token, now, Expect::jwt(issuer), caches)?
-            .into_jwt()
+        let accepted = self.accept_shared(token, now, Expect::jwt(issuer), caches)?;
+        self.finish_jwt(accepted)
     }
 
     fn accept_shared(
@@ -236,7 +242,7 @@ impl Verifier {
         })?;
         caches.with_caches(|c| {
             if let Some(replay) = c.replay.as_mut() {
-                self.remember(replay, &accepted.claims, now)?;
+                self.record(replay, &accepted.claims, now)?;
             }
             if let Some((key, chain)) = verified_chain {
                 c.chains.insert(key, chain);
@@ -245,14 +251,67 @@ impl Verifier {
         })
     }
 
-    fn remember(
+    /// Records the accepted token in `store`: a key already there is a
+    /// replay; a store that fails refuses the token (fail closed).
+    fn record(&self, store: &mut impl ReplayStore, claims: &CheckedClaims, now: i64) -> Result<()> {
+        let replay_until = self.replay_until(claims);
+        let replay_key = replay::replay_key(claims.issuer.as_str(), &claims.jti);
+        let record = ReplayRecord {
+            issuer: claims.issuer.as_str(),
+            jti: &claims.jti,
+            replay_key: &replay_key,
+            replay_until,
+        };
+        if store.record(&record, now)? {
+            Ok(())
+        } else {
+            Err(Error::Replay {
+                iss: quote(claims.issuer.as_str()),
+                jti: quote(&claims.jti),
+            })
+        }
+    }
+
+    fn replay_until(&self, claims: &CheckedClaims) -> i64 {
+        claims.expires_at.saturating_add(i64::from(self.leeway))
+    }
+
+    /// [`Verifier::verify`], then records the token in `store` — this
+    /// process's [`ReplayCache`] or one shared by every instance — and
+    /// refuses it if the store had it already or cannot answer.
+    pub fn verify_with_store(
         &self,
-        replay_cache: &mut ReplayCache,
-        claims: &CheckedClaims,
+        token: &str,
         now: i64,
-    ) -> Result<()> {
-        let refused_from = claims.expires_at.saturating_add(i64::from(self.leeway));
-        replay_cache.remember(claims.issuer.as_str(), &claims.jti, refused_from, now)
+        client_id: Option<&str>,
+        store: &mut impl ReplayStore,
+    ) -> Result<VerifiedAssertion> {
+        let (accepted, _) = self.accept(token, now, Expect::assertion(client_id), |_| None)?;
+        self.record(store, &accepted.claims, now)?;
+        self.finish_assertion(accepted)
+    }
+
+    /// [`Verifier::verify_jwt`], then records the token in `store`.
+    pub fn verify_jwt_with_store(
+        &self,
+        token: &str,
+        now: i64,
+        issuer: Option<&str>,
+        store: &mut impl ReplayStore,
+    ) -> Result<VerifiedJwt> {
+        let (accepted, _) = self.accept(token, now, Expect::jwt(issuer), |_| None)?;
+        self.record(store, &accepted.claims, now)?;
+        self.finish_jwt(accepted)
+    }
+
+    fn finish_assertion(&self, accepted: Accepted) -> Result<VerifiedAssertion> {
+        let replay_until = self.replay_until(&accepted.claims);
+        accepted.into_assertion(replay_until)
+    }
+
+    fn finish_jwt(&self, accepted: Accepted) -> Result<VerifiedJwt> {
+        let replay_until = self.replay_until(&accepted.claims);
+        accepted.into_jwt(replay_until)
     }
 
     /// The whole verification. `cached` looks a chain up by its key; a chain
@@ -408,8 +467,9 @@ struct Accepted {
 }
 
 impl Accepted {
-    fn into_assertion(self) -> Result<VerifiedAssertion> {
+    fn into_assertion(self, replay_until: i64) -> Result<VerifiedAssertion> {
         let claims = self.claims;
+        let replay_key = replay::replay_key(claims.issuer.as_str(), &claims.jti);
         Ok(VerifiedAssertion {
             client_id: claims.issuer,
             audience: claims.audience,
@@ -420,11 +480,14 @@ impl Accepted {
             algorithm: self.chain.algorithm,
             leaf_sha256: self.chain.leaf_sha256_hex.clone(),
             chain: self.chain.chain_der.clone(),
+            replay_key,
+            replay_until,
         })
     }
 
-    fn into_jwt(self) -> Result<VerifiedJwt> {
+    fn into_jwt(self, replay_until: i64) -> Result<VerifiedJwt> {
         let claims = self.claims;
+        let replay_key = replay::replay_key(claims.issuer.as_str(), &claims.jti);
         let claims_json = String::from_utf8(self.claims_json)
             .map_err(|_| Error::Malformed("claims JSON is not UTF-8".into()))?;
         Ok(VerifiedJwt {
@@ -438,6 +501,8 @@ impl Accepted {
             leaf_sha256: self.chain.leaf_sha256_hex.clone(),
             chain: self.chain.chain_der.clone(),
             claims_json,
+            replay_key,
+            replay_until,
         })
     }
 }

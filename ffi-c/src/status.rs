@@ -99,6 +99,9 @@ pub enum ishare_status {
     /// keyUsage, a CA certificate as leaf, pathLenConstraint,
     /// nameConstraints.
     CertificateUsage = 35,
+    /// The replay store could not record the token (unreachable, slow,
+    /// failing): the token is refused, never accepted unrecorded.
+    ReplayStore = 36,
 }
 
 /// A status number as C passes it in (any `uint32_t`, not only the listed
@@ -108,7 +111,7 @@ pub type ishare_status_code = u32;
 
 impl ishare_status {
     /// Every status, in number order.
-    const ALL: [ishare_status; 36] = [
+    const ALL: [ishare_status; 37] = [
         ishare_status::Ok,
         ishare_status::Malformed,
         ishare_status::UnsupportedAlgorithm,
@@ -145,6 +148,7 @@ impl ishare_status {
         ishare_status::TokenEndpoint,
         ishare_status::Network,
         ishare_status::CertificateUsage,
+        ishare_status::ReplayStore,
     ];
 
     /// The status with number `code`, if there is one.
@@ -194,6 +198,7 @@ impl ishare_status {
             ishare_status::TokenEndpoint => c"token_endpoint",
             ishare_status::Network => c"network",
             ishare_status::CertificateUsage => c"certificate_usage",
+            ishare_status::ReplayStore => c"replay_store",
         }
     }
 }
@@ -265,7 +270,7 @@ mod tests {
 
     #[test]
     fn unknown_numbers_are_named_unknown() {
-        assert_eq!(ishare_status::from_code(36), None);
+        assert_eq!(ishare_status::from_code(37), None);
         // SAFETY: static string.
         let name = unsafe { CStr::from_ptr(ishare_status_kind(u32::MAX)) };
         assert_eq!(name, c"unknown");

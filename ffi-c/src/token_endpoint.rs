@@ -349,6 +349,7 @@ fn error_of(status: ishare_status) -> Option<Error> {
         },
         S::Network => Error::Network(empty()),
         S::CertificateUsage => Error::CertificateUsage(empty()),
+        S::ReplayStore => Error::ReplayStore(empty()),
     })
 }
 

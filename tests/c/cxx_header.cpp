@@ -13,6 +13,7 @@ static_assert(ISHARE_STATUS_REPLAY == 18, "stable numbers");
 static_assert(ISHARE_STATUS_PARTY_CERTIFICATE_UNKNOWN == 32, "stable numbers");
 static_assert(ISHARE_STATUS_TOKEN_ENDPOINT == 33, "stable numbers");
 static_assert(ISHARE_STATUS_CERTIFICATE_USAGE == 35, "stable numbers");
+static_assert(ISHARE_STATUS_REPLAY_STORE == 36, "stable numbers");
 static_assert(sizeof(ishare_status) == sizeof(std::uint32_t), "a 32-bit status");
 static_assert(sizeof(ishare_token_step_kind) == sizeof(std::uint32_t), "a 32-bit kind");
 

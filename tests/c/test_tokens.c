@@ -114,7 +114,9 @@ static void test_status_names(void) {
     CHECK_STR(ishare_status_str(ISHARE_STATUS_NETWORK), "network");
     CHECK_STR(ishare_status_kind(ISHARE_STATUS_CERTIFICATE_USAGE), "certificate_usage");
     CHECK_STR(ishare_status_str(ISHARE_STATUS_CERTIFICATE_USAGE), "certificate_usage");
-    CHECK_STR(ishare_status_kind((ishare_status)36), "unknown");
+    CHECK(ISHARE_STATUS_REPLAY_STORE == 36);
+    CHECK_STR(ishare_status_kind(ISHARE_STATUS_REPLAY_STORE), "replay_store");
+    CHECK_STR(ishare_status_kind((ishare_status)37), "unknown");
     case_end();
 }
 

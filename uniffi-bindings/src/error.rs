@@ -181,6 +181,8 @@ error_kinds! {
     /// A certificate of the chain is sound but may not be used this way
     /// (keyUsage, a CA leaf, pathLenConstraint, nameConstraints).
     CertificateUsage => "certificate_usage", Core::CertificateUsage(e()),
+    /// The replay store could not record the token: it is refused.
+    ReplayStore => "replay_store", Core::ReplayStore(e()),
 }
 
 /// What Kotlin and Swift call on an error: its kind, code and detail.

@@ -31,6 +31,11 @@ pub struct VerifiedJwt {
     /// The whole payload: the claims set's JSON text exactly as verified
     /// (envelope and the token's own claims).
     pub claims_json: String,
+    /// The key a shared replay store keeps this token under (lower-case
+    /// hex SHA-256 of `iss` ‖ 0x00 ‖ `jti`, the same in every language).
+    pub replay_key: String,
+    /// `exp` + leeway, Unix seconds: until when the store keeps the key.
+    pub replay_until: i64,
 }
 
 impl From<ishare_jwt::VerifiedJwt> for VerifiedJwt {
@@ -46,6 +51,8 @@ impl From<ishare_jwt::VerifiedJwt> for VerifiedJwt {
             leaf_sha256: verified.leaf_sha256,
             chain: verified.chain,
             claims_json: verified.claims_json,
+            replay_key: verified.replay_key,
+            replay_until: verified.replay_until,
         }
     }
 }
@@ -68,6 +75,8 @@ impl TryFrom<VerifiedJwt> for ishare_jwt::VerifiedJwt {
             leaf_sha256: jwt.leaf_sha256,
             chain: jwt.chain,
             claims_json: jwt.claims_json,
+            replay_key: jwt.replay_key,
+            replay_until: jwt.replay_until,
         })
     }
 }
@@ -88,6 +97,8 @@ mod tests {
             leaf_sha256: "AB".repeat(32),
             chain: vec![vec![1, 2], vec![3]],
             claims_json: r#"{"iss":"EU.EORI.NL000000100"}"#.into(),
+            replay_key: "cd".repeat(32),
+            replay_until: 40,
         }
     }
 

@@ -25,6 +25,11 @@ pub struct Assertion {
     pub expires_at: i64,
     /// SHA-256 of the leaf certificate, upper-case hex.
     pub leaf_sha256: String,
+    /// The key a shared replay store keeps this token under (lower-case
+    /// hex SHA-256 of `iss` ‖ 0x00 ‖ `jti`, the same in every language).
+    pub replay_key: String,
+    /// `exp` + leeway, Unix seconds: until when the store keeps the key.
+    pub replay_until: i64,
 }
 
 impl From<VerifiedAssertion> for Assertion {
@@ -36,6 +41,8 @@ impl From<VerifiedAssertion> for Assertion {
             issued_at: verified.issued_at,
             expires_at: verified.expires_at,
             leaf_sha256: verified.leaf_sha256,
+            replay_key: verified.replay_key,
+            replay_until: verified.replay_until,
         }
     }
 }

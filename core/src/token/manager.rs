@@ -179,6 +179,53 @@ impl TokenManager {
         self.tokens.is_empty()
     }
 
+    /// The stable name of `key`'s token outside this process (a shared
+    /// store): lower-case hex SHA-256(client_id ‖ 0x00 ‖ server_id ‖ 0x00 ‖
+    /// token_url ‖ 0x00 ‖ scope), the same in every language.
+    pub fn cache_key(&self, key: &TokenKey) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for (index, part) in [
+            self.signer.client_id().as_str(),
+            key.server_id.as_str(),
+            key.token_url.as_str(),
+            key.scope.as_str(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            if index > 0 {
+                hash.update([0u8]);
+            }
+            hash.update(part.as_bytes());
+        }
+        crate::encoding::hex_upper(&hash.finalize()).to_ascii_lowercase()
+    }
+
+    /// Puts a token fetched elsewhere (another instance, via a shared
+    /// store) into this cache for `key`, as if [`TokenManager::finish`] had
+    /// received it.
+    pub fn insert(&mut self, key: &TokenKey, token: AccessToken) {
+        if self.tokens.len() >= self.capacity && !self.tokens.contains_key(key) {
+            let oldest = self
+                .tokens
+                .iter()
+                .min_by_key(|(_, entry)| entry.inserted)
+                .map(|(key, _)| key.clone());
+            if let Some(oldest) = oldest {
+                self.tokens.remove(&oldest);
+            }
+        }
+        self.next_insert += 1;
+        self.tokens.insert(
+            key.clone(),
+            Entry {
+                token,
+                inserted: self.next_insert,
+            },
+        );
+    }
+
     /// The cached token for `key` if it is good at `now` for at least
     /// `refresh_before` more seconds.
     pub fn cached(&self, key: &TokenKey, now: i64) -> Option<AccessToken> {
@@ -236,24 +283,7 @@ impl TokenManager {
             token_type: response.token_type,
             expires_at: now.saturating_add(expires_in),
         };
-        if self.tokens.len() >= self.capacity && !self.tokens.contains_key(key) {
-            let oldest = self
-                .tokens
-                .iter()
-                .min_by_key(|(_, entry)| entry.inserted)
-                .map(|(key, _)| key.clone());
-            if let Some(oldest) = oldest {
-                self.tokens.remove(&oldest);
-            }
-        }
-        self.next_insert += 1;
-        self.tokens.insert(
-            key.clone(),
-            Entry {
-                token: token.clone(),
-                inserted: self.next_insert,
-            },
-        );
+        self.insert(key, token.clone());
         Ok(token)
     }
 
