@@ -120,20 +120,26 @@ impl Link {
                 connection: None,
                 timeout: DEFAULT_TIMEOUT,
             },
-            Source::Connection(connection) => Link {
-                address: "a given connection".into(),
-                client: None,
-                connection: Some(connection),
-                timeout: DEFAULT_TIMEOUT,
-            },
+            Source::Connection(connection) => {
+                let mut link = Link {
+                    address: "a given connection".into(),
+                    client: None,
+                    connection: Some(connection),
+                    timeout: DEFAULT_TIMEOUT,
+                };
+                link.set_timeout(DEFAULT_TIMEOUT);
+                link
+            }
         }
     }
 
     fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
-        if let Some(connection) = &self.connection {
-            // Applied again before each command; a failure shows there.
-            let _ = apply_timeout(connection, timeout);
+        // A connection that cannot be bounded is not used.
+        if let Some(connection) = &self.connection
+            && apply_timeout(connection, timeout).is_err()
+        {
+            self.connection = None;
         }
     }
 
@@ -144,10 +150,11 @@ impl Link {
                 let client = self.client.as_ref().ok_or_else(|| {
                     RedisError::from((ErrorKind::Io, "the given connection failed earlier"))
                 })?;
-                client.get_connection_with_timeout(self.timeout)?
+                let connection = client.get_connection_with_timeout(self.timeout)?;
+                apply_timeout(&connection, self.timeout)?;
+                connection
             }
         };
-        apply_timeout(&connection, self.timeout)?;
         let mut connection = connection;
         let answer = command.query(&mut connection);
         let keep = match &answer {

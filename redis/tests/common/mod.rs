@@ -2,6 +2,7 @@
 //! when dropped (also when a test fails), and the repository's test PKI.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers fail by panicking
 
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -33,7 +34,9 @@ pub fn redis_server() -> Option<RedisServer> {
             if std::env::var("CI").is_ok_and(|ci| ci == "true") {
                 panic!("redis-server is needed under CI=true and cannot run: {error}");
             }
-            eprintln!(
+            // Past the test harness's capture, so that the skip shows.
+            let _ = writeln!(
+                std::io::stderr(),
                 "\n!!!!!!!! SKIPPED: redis-server cannot run ({error}); \
                  install it (apt-get install redis-server) to run the Redis tests !!!!!!!!\n"
             );
