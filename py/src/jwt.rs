@@ -167,6 +167,20 @@ impl PyVerifiedJwt {
         self.inner.expires_at
     }
 
+    /// The key a replay store keeps this token under: lower-case hex
+    /// SHA-256(`iss` 0x00 `jti`), the same in every language.
+    #[getter]
+    fn replay_key(&self) -> &str {
+        &self.inner.replay_key
+    }
+
+    /// `exp` + the verifier's leeway, Unix seconds: until when a replay
+    /// store must keep `replay_key`.
+    #[getter]
+    fn replay_until(&self) -> i64 {
+        self.inner.replay_until
+    }
+
     /// The JWS algorithm: `RS256`, `RS384` or `RS512`.
     #[getter]
     fn algorithm(&self) -> &'static str {

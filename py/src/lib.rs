@@ -11,6 +11,7 @@ mod errors;
 mod jwt;
 mod oauth;
 mod profile;
+mod replay_store;
 mod satellite;
 mod signer;
 mod token;

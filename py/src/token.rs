@@ -147,6 +147,34 @@ impl PyTokenManager {
         Ok(PyAccessToken { inner })
     }
 
+    /// The key's name in a store shared by every instance: lower-case hex
+    /// SHA-256 of the client id, server id, token URL and scope (0-separated).
+    fn cache_key(&self, server_id: &str, token_url: &str, scope: &str) -> String {
+        let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
+        self.read().cache_key(&key)
+    }
+
+    /// Caches a token another instance fetched (read from a shared store).
+    #[allow(clippy::too_many_arguments)] // Python arguments
+    fn insert(
+        &self,
+        py: Python<'_>,
+        server_id: &str,
+        token_url: &str,
+        scope: &str,
+        access_token: String,
+        token_type: String,
+        expires_at: i64,
+    ) {
+        let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
+        let token = ishare_jwt::AccessToken {
+            access_token,
+            token_type,
+            expires_at,
+        };
+        py.detach(|| self.write().insert(&key, token));
+    }
+
     /// Forgets the token of the key (a resource server refused it).
     fn invalidate(&self, py: Python<'_>, server_id: &str, token_url: &str, scope: &str) {
         let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);

@@ -3,20 +3,24 @@
 use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
+use pyo3::{PyTraverseError, PyVisit};
 
 use crate::assertion::PyAssertion;
 use crate::convert::{now_or_clock, str_list, to_u32, to_usize};
 use crate::errors::{BindingResult, guarded};
 use crate::jwt::PyVerifiedJwt;
 use crate::profile::{PyProfile, or_ishare};
+use crate::replay_store::PythonReplayStore;
 
 /// Verifies client assertions addressed to `audience` (our own party id),
 /// trusting chains that lead to one of `trusted_roots` (PEM CA certificates
 /// or 64-hex SHA-256 fingerprints). Refuses a token seen before unless
 /// `replay_protection=False`, remembering at most `replay_capacity` unexpired
 /// tokens, of which one issuer may hold `replay_issuer_share`; beyond either
-/// limit it refuses (`ReplayCacheFullError`). Thread-safe; verifies with the
-/// GIL released.
+/// limit it refuses (`ReplayCacheFullError`). With `replay_store`, tokens
+/// are recorded there instead (`store.remember(key, until, now)`; shared by
+/// every instance of a service), and a failing store refuses the token
+/// (`ReplayStoreError`). Thread-safe; verifies with the GIL released.
 #[pyclass(frozen, module = "ishare_jwt", name = "Verifier")]
 pub(crate) struct PyVerifier {
     inner: ishare_jwt::Verifier,
@@ -24,6 +28,8 @@ pub(crate) struct PyVerifier {
     replay_protection: bool,
     replay_capacity: usize,
     replay_issuer_share: f64,
+    /// The Python object remembering accepted tokens, if not the cache.
+    replay_store: Option<Py<PyAny>>,
 }
 
 // The signature's literal defaults are the core's.
@@ -54,6 +60,7 @@ impl PyVerifier {
         profile = None,
         replay_capacity = 100_000,
         replay_issuer_share = 0.1,
+        replay_store = None,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
@@ -65,7 +72,14 @@ impl PyVerifier {
         profile: Option<PyRef<'_, PyProfile>>,
         replay_capacity: i64,
         replay_issuer_share: f64,
+        replay_store: Option<Py<PyAny>>,
     ) -> BindingResult<PyVerifier> {
+        if replay_store.is_some() && !replay_protection {
+            return Err(ishare_jwt::Error::InvalidArgument(
+                "replay_store given with replay_protection=False".to_owned(),
+            )
+            .into());
+        }
         let profile = or_ishare(profile.as_deref());
         let trusted_roots = str_list(trusted_roots, "trusted_roots")?;
         let (inner, replay_cache) = py.detach(|| {
@@ -87,7 +101,8 @@ impl PyVerifier {
         })?;
         let replay_capacity = replay_cache.capacity();
         let caches = ishare_jwt::VerifierCaches {
-            replay: replay_protection.then_some(replay_cache),
+            // A store replaces the cache; the chain cache stays.
+            replay: (replay_protection && replay_store.is_none()).then_some(replay_cache),
             ..ishare_jwt::VerifierCaches::default()
         };
         Ok(PyVerifier {
@@ -96,6 +111,7 @@ impl PyVerifier {
             replay_protection,
             replay_capacity,
             replay_issuer_share,
+            replay_store,
         })
     }
 
@@ -110,6 +126,20 @@ impl PyVerifier {
         now: Option<i64>,
         client_id: Option<&str>,
     ) -> BindingResult<PyAssertion> {
+        if let Some(store) = &self.replay_store {
+            let mut store = PythonReplayStore::new(store);
+            let verified = py.detach(|| {
+                guarded(|| {
+                    let now = now_or_clock(now)?;
+                    Ok(self
+                        .inner
+                        .verify_with_store(token, now, client_id, &mut store))
+                })
+            })?;
+            return verified
+                .map(PyAssertion::from)
+                .map_err(|error| store.python_error(py, error).into());
+        }
         let verified = py.detach(|| {
             guarded(|| {
                 let now = now_or_clock(now)?;
@@ -134,6 +164,20 @@ impl PyVerifier {
         now: Option<i64>,
         issuer: Option<&str>,
     ) -> BindingResult<PyVerifiedJwt> {
+        if let Some(store) = &self.replay_store {
+            let mut store = PythonReplayStore::new(store);
+            let verified = py.detach(|| {
+                guarded(|| {
+                    let now = now_or_clock(now)?;
+                    Ok(self
+                        .inner
+                        .verify_jwt_with_store(token, now, issuer, &mut store))
+                })
+            })?;
+            return verified
+                .map(PyVerifiedJwt::from)
+                .map_err(|error| store.python_error(py, error).into());
+        }
         let verified = py.detach(|| {
             guarded(|| {
                 let now = now_or_clock(now)?;
@@ -172,6 +216,20 @@ impl PyVerifier {
     #[getter]
     fn replay_issuer_share(&self) -> f64 {
         self.replay_issuer_share
+    }
+
+    /// The object that remembers accepted tokens (None: this verifier's
+    /// own replay cache).
+    #[getter]
+    fn replay_store(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.replay_store.as_ref().map(|store| store.clone_ref(py))
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Some(store) = &self.replay_store {
+            visit.call(store)?;
+        }
+        Ok(())
     }
 
     fn __repr__(&self) -> String {

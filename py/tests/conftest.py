@@ -1,5 +1,5 @@
 """Fixtures: the client's signing material, a signer, a fresh verifier, a satellite,
-a token endpoint.
+a token endpoint, a redis-server.
 
 The suite imports the *installed* ``ishare_jwt`` wheel; ``test_installed``
 checks that it does not come from the source tree.
@@ -7,13 +7,17 @@ checks that it does not come from the source tree.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Iterator
 
 import pytest
+import redis
 
 import ishare_jwt
 
 from fake_satellite import Satellite, running_satellite
+from redis_server import RedisServer, find_redis_server, free_port
 from support import CLIENT_ID, ROOT_SHA256, SERVER_ID, vector_text
 from token_server import TokenServer, running_token_server
 
@@ -52,3 +56,35 @@ def token_server() -> Iterator[TokenServer]:
     token_server.py), stopped after it whether it passed or failed."""
     with running_token_server() as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One redis-server for the session, stopped at its end whether it passed or
+    failed. Missing: the store tests fail under CI=true, are skipped otherwise,
+    with a warning in the summary."""
+    executable = find_redis_server()
+    if executable is None:
+        why = "redis-server is not installed: the Redis store tests cannot run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why + " (CI=true)")
+        warnings.warn(why + ": SKIPPED (install redis-server, or run scripts/test-python)")
+        pytest.skip(why)
+    server = RedisServer(executable, free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    """A client of the session's server, emptied for this test (and the server
+    running again if a test stopped it)."""
+    if not redis_server.running:
+        redis_server.start()
+    client = redis_server.client()
+    client.flushall()
+    yield client
+    client.close()

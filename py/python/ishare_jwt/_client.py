@@ -5,12 +5,19 @@ token is renewed, what an answer means); this module adds only the HTTP (the
 standard library's urllib, or the caller's ``requests.Session`` or
 ``httpx.Client``), the clock and the locking: one request per key at a time,
 the other callers of that key waiting for it, callers of other keys never.
+
+With a ``store`` (``ishare_jwt.stores.RedisTokenStore``) the tokens are shared
+by every instance: a miss here looks in the store, and one instance per key
+fetches (under the store's lock) while the others wait for its token. The
+store only ever saves requests: when it cannot answer, tokens are fetched
+directly and one warning per outage is logged (logger ``ishare_jwt``).
 """
 
 from __future__ import annotations
 
 import copy
 import http.client
+import logging
 import math
 import sys
 import threading
@@ -18,9 +25,16 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from . import _native
+from .stores import StoredToken, TokenStore
+
+_log = logging.getLogger("ishare_jwt")
+_T = TypeVar("_T")
+
+#: Seconds between looks into the store while another instance fetches.
+_STORE_POLL = 0.05
 
 #: (status, body) of the token endpoint's answer.
 _Answer = Tuple[int, bytes]
@@ -44,6 +58,10 @@ class _Flight:
         self.error: Optional[Exception] = None
 
 
+class _StoreUnavailable(Exception):
+    """The token store failed (already logged): fetch directly."""
+
+
 class TokenClient:
     """Access tokens of one client (``signer``), per server: fetched with a fresh
     client assertion, cached until ``refresh_before`` seconds before they expire.
@@ -51,6 +69,11 @@ class TokenClient:
     ``session``: a ``requests.Session`` or an ``httpx.Client`` to send the token
     requests with (its proxies, certificates, retries); the standard library's
     urllib when None. ``timeout``: seconds for connecting and for each read.
+
+    ``store``: a token store shared by every instance (``RedisTokenStore``);
+    this client's own cache stays in front of it, so a warm call touches no
+    network. A store that cannot answer never makes a call fail: the token is
+    fetched directly, with one logged warning per outage.
 
     Thread-safe. Concurrent calls for one key make one HTTP request, the others
     wait for its answer (its token, or its error); calls for different keys do
@@ -64,6 +87,7 @@ class TokenClient:
         refresh_before: int = 60,
         timeout: float = 10.0,
         session: Any = None,
+        store: Optional[TokenStore] = None,
     ) -> None:
         self._manager = _native.TokenManager(signer, refresh_before=refresh_before)
         self._timeout = _checked_timeout(timeout)
@@ -71,6 +95,8 @@ class TokenClient:
         # Guards _flights only; never held across the network or signing.
         self._lock = threading.Lock()
         self._flights: dict[_Key, _Flight] = {}
+        self._store = store
+        self._store_down = False
 
     def access_token(self, server_id: str, token_url: str, *, scope: str = "iSHARE") -> str:
         """A token for ``server_id`` (its party id, the assertion's audience) from
@@ -101,11 +127,15 @@ class TokenClient:
             # The leader was interrupted (KeyboardInterrupt, ...): try again.
 
     def invalidate(self, server_id: str, token_url: str, *, scope: str = "iSHARE") -> None:
-        """Forgets the cached token of the key (a resource server refused it)."""
+        """Forgets the cached token of the key (a resource server refused it),
+        here and in the store."""
         self._manager.invalidate(server_id, token_url, scope)
+        if self._store is not None:
+            self._quietly(self._store.delete, self._manager.cache_key(server_id, token_url, scope))
 
     def __repr__(self) -> str:
-        return f"TokenClient({self._manager!r}, timeout={self._timeout})"
+        store = "" if self._store is None else f", store={self._store!r}"
+        return f"TokenClient({self._manager!r}, timeout={self._timeout}{store})"
 
     def _lead(self, key: _Key, flight: _Flight) -> str:
         """Fetches the key's token for every caller waiting on ``flight``."""
@@ -121,14 +151,99 @@ class TokenClient:
             flight.done.set()
 
     def _fetch(self, server_id: str, token_url: str, scope: str) -> str:
-        step = self._manager.get(server_id, token_url, scope)
+        key = (server_id, token_url, scope)
+        if self._store is None:
+            return self._request(key).access_token
+        try:
+            return self._fetch_shared(self._store, key)
+        except _StoreUnavailable:
+            return self._request(key).access_token
+
+    def _request(self, key: _Key) -> _native.AccessToken:
+        """The key's token from the token endpoint (or from this cache, if
+        another caller's request just finished)."""
+        step = self._manager.get(*key)
         if isinstance(step, _native.AccessToken):
-            return step.access_token  # another caller's request just finished
+            return step
         # The token's lifetime counts from before the request was sent.
         sent_at = int(time.time())
         status, body = self._post(step.url, step.body, step.content_type, self._timeout)
-        answer = self._manager.finish(server_id, token_url, scope, status, body, now=sent_at)
-        return answer.access_token
+        return self._manager.finish(*key, status, body, now=sent_at)
+
+    def _fetch_shared(self, store: TokenStore, key: _Key) -> str:
+        """The key's token from the store, or fetched under the store's lock
+        and saved there; past the lock timeout, fetched regardless. Raises
+        ``_StoreUnavailable`` when the store fails before a token is fetched."""
+        name = self._manager.cache_key(*key)
+        deadline = time.monotonic() + store.lock_timeout
+        while True:
+            token = self._adopt(key, self._call(store.load, name))
+            if token is not None:
+                return token
+            owner = self._call(store.lock, name)
+            if owner is not None:
+                try:
+                    # Stored by another instance between our look and the lock?
+                    token = self._adopt(key, self._call(store.load, name))
+                    if token is not None:
+                        return token
+                    fetched = self._request(key)
+                    stored = StoredToken(
+                        fetched.access_token, fetched.token_type, fetched.expires_at
+                    )
+                    self._quietly(store.save, name, stored)
+                    return fetched.access_token
+                finally:
+                    self._quietly(store.unlock, name, owner)
+            if time.monotonic() >= deadline:
+                return self._request(key).access_token
+            time.sleep(_STORE_POLL)
+
+    def _adopt(self, key: _Key, stored: Optional[StoredToken]) -> Optional[str]:
+        """Caches a stored token here; returns it if it is still good for
+        ``refresh_before`` seconds (the core judges, as for its own)."""
+        if stored is None:
+            return None
+        self._manager.insert(*key, stored.access_token, stored.token_type, stored.expires_at)
+        cached = self._manager.cached(*key)
+        return None if cached is None else cached.access_token
+
+    def _call(self, operation: Callable[..., _T], *args: Any) -> _T:
+        """``operation(*args)`` on the store; its failure is logged (once per
+        outage) and raised as ``_StoreUnavailable``."""
+        try:
+            result = operation(*args)
+        except Exception as error:
+            self._store_failed(error)
+            raise _StoreUnavailable() from error
+        self._store_answered()
+        return result
+
+    def _quietly(self, operation: Callable[..., _T], *args: Any) -> Optional[_T]:
+        """``operation(*args)`` on the store; None (logged) when it fails."""
+        try:
+            return self._call(operation, *args)
+        except _StoreUnavailable:
+            return None
+
+    def _store_failed(self, error: Exception) -> None:
+        with self._lock:
+            first = not self._store_down
+            self._store_down = True
+        if first:
+            _log.warning(
+                "token store %r failed (%s: %s): fetching tokens directly until it answers",
+                self._store,
+                type(error).__name__,
+                error,
+            )
+
+    def _store_answered(self) -> None:
+        if self._store_down:
+            with self._lock:
+                back, self._store_down = self._store_down, False
+            if back:
+                _log.info("token store %r answers again", self._store)
 
     # For IshareAuth (ishare_jwt.auth).
 
@@ -142,6 +257,11 @@ class TokenClient:
         with self._lock:
             if self._cached_token(server_id, token_url, scope) == refused:
                 self._manager.invalidate(server_id, token_url, scope)
+        if self._store is not None:
+            name = self._manager.cache_key(server_id, token_url, scope)
+            stored = self._quietly(self._store.load, name)
+            if stored is not None and stored.access_token == refused:
+                self._quietly(self._store.delete, name)
         return self.access_token(server_id, token_url, scope=scope)
 
 

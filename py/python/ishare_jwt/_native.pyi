@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Final, final
+from typing import Any, ClassVar, Final, Protocol, final
 
 from typing_extensions import TypeAlias
 
@@ -49,6 +49,7 @@ __all__ = [
     "Profile",
     "ReplayCacheFullError",
     "ReplayError",
+    "ReplayStoreError",
     "SignatureError",
     "Signer",
     "TokenEndpointError",
@@ -64,6 +65,9 @@ __all__ = [
 
 _Pem: TypeAlias = str | bytes
 _Path: TypeAlias = str | os.PathLike[str]
+
+class _ReplayStore(Protocol):
+    def remember(self, key: str, until: int, now: int, /) -> bool: ...
 
 @final
 class Profile:
@@ -131,7 +135,10 @@ class Verifier:
 
     The replay cache remembers at most ``replay_capacity`` unexpired tokens,
     of which one issuer may hold ``replay_issuer_share``; beyond either limit
-    a token is refused with ``ReplayCacheFullError``.
+    a token is refused with ``ReplayCacheFullError``. With ``replay_store``
+    (e.g. ``ishare_jwt.stores.RedisReplayStore``) each accepted token is
+    recorded there instead, ``replay_store.remember(key, until, now)``; a
+    store that raises refuses the token (``ReplayStoreError``).
     """
 
     def __new__(
@@ -144,6 +151,7 @@ class Verifier:
         profile: Profile | None = None,
         replay_capacity: int = 100_000,
         replay_issuer_share: float = 0.1,
+        replay_store: _ReplayStore | None = None,
     ) -> Verifier: ...
     def verify(
         self, token: str, *, now: int | None = None, client_id: str | None = None
@@ -162,6 +170,8 @@ class Verifier:
     def replay_capacity(self) -> int: ...
     @property
     def replay_issuer_share(self) -> float: ...
+    @property
+    def replay_store(self) -> _ReplayStore | None: ...
 
 @final
 class Assertion:
@@ -185,6 +195,12 @@ class Assertion:
     def leaf_sha256(self) -> str: ...
     @property
     def chain(self) -> list[bytes]: ...
+    @property
+    def replay_key(self) -> str:
+        """Lower-case hex SHA-256(``iss`` 0x00 ``jti``): the token's key in a replay store."""
+    @property
+    def replay_until(self) -> int:
+        """``exp`` + leeway, Unix seconds: until when a replay store keeps the key."""
 
 @final
 class VerifiedJwt:
@@ -214,6 +230,12 @@ class VerifiedJwt:
     def leaf_sha256(self) -> str: ...
     @property
     def chain(self) -> list[bytes]: ...
+    @property
+    def replay_key(self) -> str:
+        """Lower-case hex SHA-256(``iss`` 0x00 ``jti``): the token's key in a replay store."""
+    @property
+    def replay_until(self) -> int:
+        """``exp`` + leeway, Unix seconds: until when a replay store keeps the key."""
 
 @final
 class PartyInfo:
@@ -302,6 +324,7 @@ class NetworkError(IshareJwtError):
     """The token endpoint could not be reached (refused, timed out, TLS failed)."""
 
 class CertificateUsageError(IshareJwtError): ...
+class ReplayStoreError(IshareJwtError): ...
 
 # ishare_jwt.oauth (the token endpoint's side); not in __all__.
 
@@ -364,6 +387,18 @@ class TokenManager:
         now: int | None = None,
     ) -> AccessToken: ...
     def invalidate(self, server_id: str, token_url: str, scope: str) -> None: ...
+    def cache_key(self, server_id: str, token_url: str, scope: str) -> str:
+        """The key's name in a shared store: hex SHA-256(client id, server id, URL, scope)."""
+    def insert(
+        self,
+        server_id: str,
+        token_url: str,
+        scope: str,
+        access_token: str,
+        token_type: str,
+        expires_at: int,
+    ) -> None:
+        """Caches a token another instance fetched."""
     @property
     def refresh_before(self) -> int: ...
     def __len__(self) -> int: ...
