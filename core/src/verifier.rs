@@ -230,6 +230,60 @@ impl Verifier {
         self.finish_jwt(accepted)
     }
 
+    /// [`Verifier::verify_shared`]'s chain cache with an outside replay
+    /// store (shared by every instance): warm verifications stay one RSA
+    /// operation, and the token is recorded in `store`, not in
+    /// `caches.replay`.
+    pub fn verify_shared_with_store(
+        &self,
+        token: &str,
+        now: i64,
+        client_id: Option<&str>,
+        caches: &impl SharedCaches,
+        store: &mut impl ReplayStore,
+    ) -> Result<VerifiedAssertion> {
+        let accepted = self.accept_cached_then_record(
+            token,
+            now,
+            Expect::assertion(client_id),
+            caches,
+            store,
+        )?;
+        self.finish_assertion(accepted)
+    }
+
+    /// [`Verifier::verify_shared_with_store`] for any iSHARE JWT.
+    pub fn verify_jwt_shared_with_store(
+        &self,
+        token: &str,
+        now: i64,
+        issuer: Option<&str>,
+        caches: &impl SharedCaches,
+        store: &mut impl ReplayStore,
+    ) -> Result<VerifiedJwt> {
+        let accepted =
+            self.accept_cached_then_record(token, now, Expect::jwt(issuer), caches, store)?;
+        self.finish_jwt(accepted)
+    }
+
+    fn accept_cached_then_record(
+        &self,
+        token: &str,
+        now: i64,
+        expect: Expect<'_>,
+        caches: &impl SharedCaches,
+        store: &mut impl ReplayStore,
+    ) -> Result<Accepted> {
+        let (accepted, verified_chain) = self.accept(token, now, expect, |key| {
+            caches.with_caches(|c| c.chains.get(key))
+        })?;
+        self.record(store, &accepted.claims, now)?;
+        if let Some((key, chain)) = verified_chain {
+            caches.with_caches(|c| c.chains.insert(key, chain));
+        }
+        Ok(accepted)
+    }
+
     fn accept_shared(
         &self,
         token: &str,

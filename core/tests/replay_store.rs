@@ -124,3 +124,23 @@ fn token_cache_keys_are_stable_and_tokens_can_come_from_elsewhere() {
     manager.insert(&key, token.clone());
     assert_eq!(manager.cached(&key, NOW), Some(token));
 }
+
+#[test]
+fn a_shared_chain_cache_stays_warm_with_an_outside_store() {
+    let caches = std::cell::RefCell::new(ishare_jwt::VerifierCaches {
+        replay: None,
+        ..Default::default()
+    });
+    let mut store = SharedStore::default();
+    let verifier = common::own_verifier();
+    verifier
+        .verify_shared_with_store(&token("w1"), NOW, None, &caches, &mut store)
+        .unwrap();
+    assert_eq!(caches.borrow().chains.len(), 1);
+    let again = verifier.verify_shared_with_store(&token("w1"), NOW, None, &caches, &mut store);
+    assert_eq!(again.unwrap_err().kind(), "replay");
+    verifier
+        .verify_jwt_shared_with_store(&token("w2"), NOW, None, &caches, &mut store)
+        .unwrap();
+    assert_eq!(store.keys.len(), 2);
+}

@@ -131,9 +131,13 @@ impl PyVerifier {
             let verified = py.detach(|| {
                 guarded(|| {
                     let now = now_or_clock(now)?;
-                    Ok(self
-                        .inner
-                        .verify_with_store(token, now, client_id, &mut store))
+                    Ok(self.inner.verify_shared_with_store(
+                        token,
+                        now,
+                        client_id,
+                        &self.caches,
+                        &mut store,
+                    ))
                 })
             })?;
             return verified
@@ -169,9 +173,13 @@ impl PyVerifier {
             let verified = py.detach(|| {
                 guarded(|| {
                     let now = now_or_clock(now)?;
-                    Ok(self
-                        .inner
-                        .verify_jwt_with_store(token, now, issuer, &mut store))
+                    Ok(self.inner.verify_jwt_shared_with_store(
+                        token,
+                        now,
+                        issuer,
+                        &self.caches,
+                        &mut store,
+                    ))
                 })
             })?;
             return verified

@@ -312,3 +312,51 @@ def test_redis_down_fetches_directly_with_one_warning(
         "answers again"
     ]
     assert len(redis_client.keys("ishare-jwt:token:*")) == 1
+
+
+# Across languages: the Rust store (redis/, example verify_once) and this one
+# keep the same key, so each refuses the other's replays.
+
+
+def rust_verify_once(redis_server: RedisServer, token: str) -> str:
+    """The Rust store's verdict on `token` (one line: accepted / error)."""
+    import os
+
+    binary = os.environ.get("ISHARE_REDIS_VERIFY_ONCE")
+    if not binary:
+        if os.environ.get("CI") == "true":
+            pytest.fail("ISHARE_REDIS_VERIFY_ONCE is not set (scripts/test-python builds it)")
+        pytest.skip("LOUD SKIP: the Rust verify_once example was not built (scripts/test-python builds it)")
+    result = subprocess.run(
+        [binary, f"redis://127.0.0.1:{redis_server.port}/", SERVER_ID, ROOT_SHA256,
+         str(int(time.time())), token],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    return result.stdout.strip() or result.stderr.strip()
+
+
+def test_a_python_and_a_rust_verifier_refuse_each_others_replays(
+    signer: ishare_jwt.Signer, redis_server: RedisServer, redis_client: redis.Redis
+) -> None:
+    python = ishare_jwt.Verifier(SERVER_ID, [ROOT_SHA256], replay_store=RedisReplayStore(redis_client))
+    first = signer.client_assertion(SERVER_ID)
+    assertion = python.verify(first)
+    assert rust_verify_once(redis_server, first).startswith("error: replay: ")
+
+    second = signer.client_assertion(SERVER_ID)
+    verdict = rust_verify_once(redis_server, second)
+    assert verdict.startswith("accepted "), verdict
+    with pytest.raises(ishare_jwt.ReplayError):
+        python.verify(second)
+    # The Rust side names the same key this side computes.
+    second_jti = json.loads(base64_claims(second))["jti"]
+    expected = hashlib.sha256(f"{CLIENT_ID}\0{second_jti}".encode()).hexdigest()
+    assert verdict == f"accepted {expected}"
+    assert assertion.replay_key != expected
+
+
+def base64_claims(token: str) -> str:
+    import base64
+
+    claims = token.split(".")[1]
+    return base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)).decode()
