@@ -259,7 +259,7 @@ typedef struct ishare_anchor_list ishare_anchor_list;
  * A client assertion that passed every check of `ishare_verifier_verify`.
  * Opaque; read it with the `ishare_assertion_*` getters.
  *
- * Ownership: made by `ishare_verifier_verify`, owned by the caller until
+ * Ownership: made by `ishare_verifier_verify` (or `_verify_unrecorded`), owned by the caller until
  * passed to `ishare_assertion_free`; independent of the verifier (it may
  * outlive it). Immutable, so any thread may read it.
  */
@@ -271,7 +271,7 @@ typedef struct ishare_assertion ishare_assertion;
  * judge a satellite's answer with `ishare_check_party` or
  * `ishare_trusted_list_anchors`.
  *
- * Ownership: made by `ishare_verifier_verify_jwt`, owned by the caller until
+ * Ownership: made by `ishare_verifier_verify_jwt` (or `_verify_jwt_unrecorded`), owned by the caller until
  * passed to `ishare_jwt_free`; independent of the verifier (it may outlive
  * it). Immutable, so any thread may read it.
  */
@@ -365,7 +365,8 @@ typedef struct ishare_token_step ishare_token_step;
 /**
  * Verifies client assertions and other iSHARE JWTs addressed to one party,
  * trusting a fixed set of roots, and remembers every accepted token so that
- * none is accepted twice. Opaque.
+ * none is accepted twice (the `_unrecorded` verifications remember nothing,
+ * for a replay store shared by several instances). Opaque.
  *
  * Ownership: made by `ishare_verifier_new` (or `_new_oauth`), owned by the
  * caller until passed to `ishare_verifier_free`. Thread-safe: any number of
@@ -446,6 +447,33 @@ int64_t ishare_assertion_issued_at(const ishare_assertion *assertion);
 int64_t ishare_assertion_expires_at(const ishare_assertion *assertion);
 
 /**
+ * The key a replay store shared by every instance keeps this token under:
+ * lower-case hex SHA-256 of `iss`, a 0x00 byte and `jti` (64 digits, the
+ * same in every language binding). After `ishare_verifier_verify_unrecorded`
+ * record it yourself, e.g. Redis `SET ishare-jwt:replay:<replay_key> 1 NX
+ * EXAT <replay_until>`: a false answer is a replay. NULL if `assertion` is
+ * NULL.
+ *
+ * Ownership: as for `ishare_assertion_client_id`.
+ *
+ * # Safety
+ *
+ * `assertion` is NULL or live.
+ */
+const char *ishare_assertion_replay_key(const ishare_assertion *assertion);
+
+/**
+ * Until when the replay store must keep `ishare_assertion_replay_key`:
+ * `exp` plus the verifier's leeway, Unix seconds (after it the token is
+ * refused as expired anyway). 0 if `assertion` is NULL.
+ *
+ * # Safety
+ *
+ * `assertion` is NULL or live.
+ */
+int64_t ishare_assertion_replay_until(const ishare_assertion *assertion);
+
+/**
  * Frees an assertion and the strings its getters returned. NULL is accepted
  * and ignored.
  *
@@ -454,8 +482,8 @@ int64_t ishare_assertion_expires_at(const ishare_assertion *assertion);
  *
  * # Safety
  *
- * `assertion` is NULL or an assertion from `ishare_verifier_verify` not
- * freed before.
+ * `assertion` is NULL or an assertion from `ishare_verifier_verify` (or
+ * `_verify_unrecorded`) not freed before.
  */
 void ishare_assertion_free(ishare_assertion *assertion);
 
@@ -539,6 +567,29 @@ int64_t ishare_jwt_issued_at(const ishare_jwt *jwt);
 int64_t ishare_jwt_expires_at(const ishare_jwt *jwt);
 
 /**
+ * The key a replay store shared by every instance keeps this token under
+ * (lower-case hex SHA-256 of `iss`, 0x00, `jti`), as
+ * `ishare_assertion_replay_key`. NULL if `jwt` is NULL.
+ *
+ * Ownership: as for `ishare_jwt_claims_json`.
+ *
+ * # Safety
+ *
+ * `jwt` is NULL or live.
+ */
+const char *ishare_jwt_replay_key(const ishare_jwt *jwt);
+
+/**
+ * Until when the replay store must keep `ishare_jwt_replay_key`: `exp`
+ * plus the verifier's leeway, Unix seconds. 0 if `jwt` is NULL.
+ *
+ * # Safety
+ *
+ * `jwt` is NULL or live.
+ */
+int64_t ishare_jwt_replay_until(const ishare_jwt *jwt);
+
+/**
  * Frees a JWT and the strings its getters returned. NULL is accepted and
  * ignored.
  *
@@ -548,7 +599,8 @@ int64_t ishare_jwt_expires_at(const ishare_jwt *jwt);
  *
  * # Safety
  *
- * `jwt` is NULL or a JWT from `ishare_verifier_verify_jwt` not freed before.
+ * `jwt` is NULL or a JWT from `ishare_verifier_verify_jwt` (or
+ * `_verify_jwt_unrecorded`) not freed before.
  */
 void ishare_jwt_free(ishare_jwt *jwt);
 
@@ -1620,6 +1672,30 @@ ishare_status ishare_verifier_verify(const ishare_verifier *verifier,
                                      ishare_assertion **assertion_out);
 
 /**
+ * Verifies a client assertion by every rule of `ishare_verifier_verify`
+ * but records nothing: the verifier's replay cache is neither read nor
+ * written, so the same token passes again. For services that run more than
+ * one instance and keep the replay record in a store they all share: then
+ * SET NX EXAT the replay_key yourself; a false answer is a replay. With
+ * Redis: `SET ishare-jwt:replay:<ishare_assertion_replay_key> 1 NX EXAT
+ * <ishare_assertion_replay_until>`; a nil reply is a replay (refuse the
+ * token), an error means the store cannot answer (refuse it too: fail
+ * closed). Chains already verified are still taken from, and added to, the
+ * verifier's chain cache.
+ *
+ * Arguments, result, errors and ownership as for `ishare_verifier_verify`.
+ *
+ * # Safety
+ *
+ * As for `ishare_verifier_verify`.
+ */
+ishare_status ishare_verifier_verify_unrecorded(const ishare_verifier *verifier,
+                                                const char *token,
+                                                int64_t now,
+                                                const char *client_id,
+                                                ishare_assertion **assertion_out);
+
+/**
  * Verifies any iSHARE JWT addressed to us — a satellite's `parties_token`
  * or `trusted_list_token`, a `delegation_token`, a `capabilities_token` —
  * by every rule of `ishare_verifier_verify` but the `client_id` one, and,
@@ -1650,6 +1726,28 @@ ishare_status ishare_verifier_verify_jwt(const ishare_verifier *verifier,
                                          int64_t now,
                                          const char *issuer,
                                          ishare_jwt **jwt_out);
+
+/**
+ * Verifies any iSHARE JWT addressed to us by every rule of
+ * `ishare_verifier_verify_jwt` but records nothing, as
+ * `ishare_verifier_verify_unrecorded` does for client assertions: then SET
+ * NX EXAT the replay_key yourself; a false answer is a replay (Redis: `SET
+ * ishare-jwt:replay:<ishare_jwt_replay_key> 1 NX EXAT
+ * <ishare_jwt_replay_until>`, a nil reply is a replay, an error refuses the
+ * token too). Chains are still cached.
+ *
+ * Arguments, result, errors and ownership as for
+ * `ishare_verifier_verify_jwt`.
+ *
+ * # Safety
+ *
+ * As for `ishare_verifier_verify_jwt`.
+ */
+ishare_status ishare_verifier_verify_jwt_unrecorded(const ishare_verifier *verifier,
+                                                    const char *token,
+                                                    int64_t now,
+                                                    const char *issuer,
+                                                    ishare_jwt **jwt_out);
 
 /**
  * Frees a verifier and its replay cache. NULL is accepted and ignored.

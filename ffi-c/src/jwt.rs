@@ -17,7 +17,7 @@ use crate::strings::{c_string, free_handle, number_field, string_field};
 /// judge a satellite's answer with `ishare_check_party` or
 /// `ishare_trusted_list_anchors`.
 ///
-/// Ownership: made by `ishare_verifier_verify_jwt`, owned by the caller until
+/// Ownership: made by `ishare_verifier_verify_jwt` (or `_verify_jwt_unrecorded`), owned by the caller until
 /// passed to `ishare_jwt_free`; independent of the verifier (it may outlive
 /// it). Immutable, so any thread may read it.
 #[allow(non_camel_case_types)]
@@ -29,6 +29,7 @@ pub struct ishare_jwt {
     audience: CString,
     jti: CString,
     leaf_sha256: CString,
+    replay_key: CString,
 }
 
 impl ishare_jwt {
@@ -40,6 +41,7 @@ impl ishare_jwt {
             audience: c_string("aud", verified.audience.clone())?,
             jti: c_string("jti", verified.jti.clone())?,
             leaf_sha256: c_string("leaf_sha256", verified.leaf_sha256.clone())?,
+            replay_key: c_string("replay_key", verified.replay_key.clone())?,
             verified,
         })
     }
@@ -138,6 +140,33 @@ pub unsafe extern "C" fn ishare_jwt_expires_at(jwt: *const ishare_jwt) -> i64 {
     unsafe { number_field(jwt, |j| j.verified.expires_at) }
 }
 
+/// The key a replay store shared by every instance keeps this token under
+/// (lower-case hex SHA-256 of `iss`, 0x00, `jti`), as
+/// `ishare_assertion_replay_key`. NULL if `jwt` is NULL.
+///
+/// Ownership: as for `ishare_jwt_claims_json`.
+///
+/// # Safety
+///
+/// `jwt` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_jwt_replay_key(jwt: *const ishare_jwt) -> *const c_char {
+    // SAFETY: forwarded from the caller.
+    unsafe { string_field(jwt, |j| &j.replay_key) }
+}
+
+/// Until when the replay store must keep `ishare_jwt_replay_key`: `exp`
+/// plus the verifier's leeway, Unix seconds. 0 if `jwt` is NULL.
+///
+/// # Safety
+///
+/// `jwt` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_jwt_replay_until(jwt: *const ishare_jwt) -> i64 {
+    // SAFETY: forwarded from the caller.
+    unsafe { number_field(jwt, |j| j.verified.replay_until) }
+}
+
 /// Frees a JWT and the strings its getters returned. NULL is accepted and
 /// ignored.
 ///
@@ -147,7 +176,8 @@ pub unsafe extern "C" fn ishare_jwt_expires_at(jwt: *const ishare_jwt) -> i64 {
 ///
 /// # Safety
 ///
-/// `jwt` is NULL or a JWT from `ishare_verifier_verify_jwt` not freed before.
+/// `jwt` is NULL or a JWT from `ishare_verifier_verify_jwt` (or
+/// `_verify_jwt_unrecorded`) not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ishare_jwt_free(jwt: *mut ishare_jwt) {
     // SAFETY: NULL, or made by Box::into_raw in ishare_verifier_verify_jwt

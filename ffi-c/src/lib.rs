@@ -42,12 +42,13 @@ mod verifier;
 pub use assertion::{
     ishare_assertion, ishare_assertion_audience, ishare_assertion_client_id,
     ishare_assertion_expires_at, ishare_assertion_free, ishare_assertion_issued_at,
-    ishare_assertion_jti, ishare_assertion_leaf_sha256,
+    ishare_assertion_jti, ishare_assertion_leaf_sha256, ishare_assertion_replay_key,
+    ishare_assertion_replay_until,
 };
 pub use jwt::{
     ishare_jwt, ishare_jwt_audience, ishare_jwt_claims_json, ishare_jwt_expires_at,
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
-    ishare_jwt_leaf_sha256,
+    ishare_jwt_leaf_sha256, ishare_jwt_replay_key, ishare_jwt_replay_until,
 };
 pub use last_error::{
     ishare_last_error, ishare_last_error_token_endpoint_description,
@@ -86,4 +87,5 @@ pub use token_manager::{
 pub use verifier::{
     ishare_verifier, ishare_verifier_free, ishare_verifier_new, ishare_verifier_new_oauth,
     ishare_verifier_set_replay_limits, ishare_verifier_verify, ishare_verifier_verify_jwt,
+    ishare_verifier_verify_jwt_unrecorded, ishare_verifier_verify_unrecorded,
 };

@@ -15,7 +15,8 @@ use crate::strings::{Out, arg_ref, arg_str, free_handle, null, opt_arg_str};
 
 /// Verifies client assertions and other iSHARE JWTs addressed to one party,
 /// trusting a fixed set of roots, and remembers every accepted token so that
-/// none is accepted twice. Opaque.
+/// none is accepted twice (the `_unrecorded` verifications remember nothing,
+/// for a replay store shared by several instances). Opaque.
 ///
 /// Ownership: made by `ishare_verifier_new` (or `_new_oauth`), owned by the
 /// caller until passed to `ishare_verifier_free`. Thread-safe: any number of
@@ -36,6 +37,27 @@ impl SharedCaches for LockedCaches {
         // A panic under the lock poisons it; the caches change only by single
         // map inserts, so they stay consistent and usable.
         f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The verifier's chain cache without its replay cache, for the unrecorded
+/// verifications: the core records only when `replay` is `Some`, so the
+/// chains are lent out under the lock in caches of their own whose `replay`
+/// is `None`. The replay cache itself is never touched; if `f` panics the
+/// chains are lost (an empty chain cache only costs time).
+struct ChainsOnly<'a>(&'a LockedCaches);
+
+impl SharedCaches for ChainsOnly<'_> {
+    fn with_caches<R>(&self, f: impl FnOnce(&mut VerifierCaches) -> R) -> R {
+        self.0.with_caches(|caches| {
+            let mut chains_only = VerifierCaches {
+                replay: None,
+                chains: core::mem::take(&mut caches.chains),
+            };
+            let result = f(&mut chains_only);
+            caches.chains = chains_only.chains;
+            result
+        })
     }
 }
 
@@ -238,25 +260,86 @@ pub unsafe extern "C" fn ishare_verifier_verify(
     assertion_out: *mut *mut ishare_assertion,
 ) -> ishare_status {
     status_boundary(|| {
-        let assertion_out = Out::new(assertion_out, "assertion_out")?;
-        // SAFETY: a live verifier and NUL-terminated strings per the caller,
-        // used during this call only.
-        let (handle, token, client_id) = unsafe {
-            (
-                arg_ref(verifier, "verifier")?,
-                arg_str(token, "token")?,
-                opt_arg_str(client_id, "client_id")?,
-            )
-        };
-        let now = resolve_now(now)?;
-        let verified = handle
-            .verifier
-            .verify_shared(token, now, client_id, &handle.caches)?;
-        let assertion = Box::into_raw(Box::new(ishare_assertion::new(verified)?));
-        // SAFETY: `assertion_out` is writable per the caller.
-        unsafe { assertion_out.write(assertion) };
-        Ok(())
+        // SAFETY: forwarded from the caller.
+        unsafe { verify_assertion(verifier, token, now, client_id, assertion_out, Record::Yes) }
     })
+}
+
+/// Verifies a client assertion by every rule of `ishare_verifier_verify`
+/// but records nothing: the verifier's replay cache is neither read nor
+/// written, so the same token passes again. For services that run more than
+/// one instance and keep the replay record in a store they all share: then
+/// SET NX EXAT the replay_key yourself; a false answer is a replay. With
+/// Redis: `SET ishare-jwt:replay:<ishare_assertion_replay_key> 1 NX EXAT
+/// <ishare_assertion_replay_until>`; a nil reply is a replay (refuse the
+/// token), an error means the store cannot answer (refuse it too: fail
+/// closed). Chains already verified are still taken from, and added to, the
+/// verifier's chain cache.
+///
+/// Arguments, result, errors and ownership as for `ishare_verifier_verify`.
+///
+/// # Safety
+///
+/// As for `ishare_verifier_verify`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_verify_unrecorded(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    client_id: *const c_char,
+    assertion_out: *mut *mut ishare_assertion,
+) -> ishare_status {
+    status_boundary(|| {
+        // SAFETY: forwarded from the caller.
+        unsafe { verify_assertion(verifier, token, now, client_id, assertion_out, Record::No) }
+    })
+}
+
+/// Whether a verification records the token in the verifier's replay cache.
+#[derive(Clone, Copy)]
+enum Record {
+    Yes,
+    No,
+}
+
+/// The body of `ishare_verifier_verify` and `_verify_unrecorded`.
+///
+/// # Safety
+///
+/// As for `ishare_verifier_verify`.
+unsafe fn verify_assertion(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    client_id: *const c_char,
+    assertion_out: *mut *mut ishare_assertion,
+    record: Record,
+) -> Result<(), Error> {
+    let assertion_out = Out::new(assertion_out, "assertion_out")?;
+    // SAFETY: a live verifier and NUL-terminated strings per the caller,
+    // used during this call only.
+    let (handle, token, client_id) = unsafe {
+        (
+            arg_ref(verifier, "verifier")?,
+            arg_str(token, "token")?,
+            opt_arg_str(client_id, "client_id")?,
+        )
+    };
+    let now = resolve_now(now)?;
+    let verified = match record {
+        Record::Yes => handle
+            .verifier
+            .verify_shared(token, now, client_id, &handle.caches)?,
+        Record::No => {
+            handle
+                .verifier
+                .verify_shared(token, now, client_id, &ChainsOnly(&handle.caches))?
+        }
+    };
+    let assertion = Box::into_raw(Box::new(ishare_assertion::new(verified)?));
+    // SAFETY: `assertion_out` is writable per the caller.
+    unsafe { assertion_out.write(assertion) };
+    Ok(())
 }
 
 /// Verifies any iSHARE JWT addressed to us — a satellite's `parties_token`
@@ -292,25 +375,77 @@ pub unsafe extern "C" fn ishare_verifier_verify_jwt(
     jwt_out: *mut *mut crate::jwt::ishare_jwt,
 ) -> ishare_status {
     status_boundary(|| {
-        let jwt_out = Out::new(jwt_out, "jwt_out")?;
-        // SAFETY: a live verifier and NUL-terminated strings per the caller,
-        // used during this call only.
-        let (handle, token, issuer) = unsafe {
-            (
-                arg_ref(verifier, "verifier")?,
-                arg_str(token, "token")?,
-                opt_arg_str(issuer, "issuer")?,
-            )
-        };
-        let now = resolve_now(now)?;
-        let verified = handle
-            .verifier
-            .verify_jwt_shared(token, now, issuer, &handle.caches)?;
-        let jwt = Box::into_raw(Box::new(crate::jwt::ishare_jwt::new(verified)?));
-        // SAFETY: `jwt_out` is writable per the caller.
-        unsafe { jwt_out.write(jwt) };
-        Ok(())
+        // SAFETY: forwarded from the caller.
+        unsafe { verify_jwt(verifier, token, now, issuer, jwt_out, Record::Yes) }
     })
+}
+
+/// Verifies any iSHARE JWT addressed to us by every rule of
+/// `ishare_verifier_verify_jwt` but records nothing, as
+/// `ishare_verifier_verify_unrecorded` does for client assertions: then SET
+/// NX EXAT the replay_key yourself; a false answer is a replay (Redis: `SET
+/// ishare-jwt:replay:<ishare_jwt_replay_key> 1 NX EXAT
+/// <ishare_jwt_replay_until>`, a nil reply is a replay, an error refuses the
+/// token too). Chains are still cached.
+///
+/// Arguments, result, errors and ownership as for
+/// `ishare_verifier_verify_jwt`.
+///
+/// # Safety
+///
+/// As for `ishare_verifier_verify_jwt`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ishare_verifier_verify_jwt_unrecorded(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    issuer: *const c_char,
+    jwt_out: *mut *mut crate::jwt::ishare_jwt,
+) -> ishare_status {
+    status_boundary(|| {
+        // SAFETY: forwarded from the caller.
+        unsafe { verify_jwt(verifier, token, now, issuer, jwt_out, Record::No) }
+    })
+}
+
+/// The body of `ishare_verifier_verify_jwt` and `_verify_jwt_unrecorded`.
+///
+/// # Safety
+///
+/// As for `ishare_verifier_verify_jwt`.
+unsafe fn verify_jwt(
+    verifier: *const ishare_verifier,
+    token: *const c_char,
+    now: i64,
+    issuer: *const c_char,
+    jwt_out: *mut *mut crate::jwt::ishare_jwt,
+    record: Record,
+) -> Result<(), Error> {
+    let jwt_out = Out::new(jwt_out, "jwt_out")?;
+    // SAFETY: a live verifier and NUL-terminated strings per the caller,
+    // used during this call only.
+    let (handle, token, issuer) = unsafe {
+        (
+            arg_ref(verifier, "verifier")?,
+            arg_str(token, "token")?,
+            opt_arg_str(issuer, "issuer")?,
+        )
+    };
+    let now = resolve_now(now)?;
+    let verified = match record {
+        Record::Yes => handle
+            .verifier
+            .verify_jwt_shared(token, now, issuer, &handle.caches)?,
+        Record::No => {
+            handle
+                .verifier
+                .verify_jwt_shared(token, now, issuer, &ChainsOnly(&handle.caches))?
+        }
+    };
+    let jwt = Box::into_raw(Box::new(crate::jwt::ishare_jwt::new(verified)?));
+    // SAFETY: `jwt_out` is writable per the caller.
+    unsafe { jwt_out.write(jwt) };
+    Ok(())
 }
 
 /// Frees a verifier and its replay cache. NULL is accepted and ignored.
@@ -414,6 +549,53 @@ mod tests {
         // SAFETY: handles made above, freed once.
         unsafe {
             ishare_assertion_free(assertion);
+            ishare_verifier_free(verifier);
+        }
+    }
+
+    #[test]
+    fn unrecorded_verifications_leave_the_replay_cache_alone_and_share_chains() {
+        let read = |name: &str| std::fs::read_to_string(format!("{VECTORS}{name}")).unwrap();
+        let signer = ishare_jwt::Signer::from_pem(
+            read("client-eori.key.pem").as_str(),
+            read("client-eori.chain.pem").as_str(),
+            "EU.EORI.NL000000001",
+        )
+        .unwrap();
+        let token = signer
+            .client_assertion_with_jti(&mut crate::os::rng(), "EU.EORI.NL000000000", NOW, "id-2")
+            .unwrap();
+        let token = CString::new(token).unwrap();
+        let verifier = verifier();
+        for _ in 0..2 {
+            let mut assertion = core::ptr::null_mut();
+            // SAFETY: a live verifier, a C string, a local out-pointer; the
+            // assertion made is freed once.
+            unsafe {
+                let status = ishare_verifier_verify_unrecorded(
+                    verifier,
+                    token.as_ptr(),
+                    NOW + 1,
+                    core::ptr::null(),
+                    &mut assertion,
+                );
+                assert_eq!(status, ishare_status::Ok);
+                ishare_assertion_free(assertion);
+            }
+        }
+        // SAFETY: a live verifier, used during this block only.
+        let caches = unsafe { &(*verifier).caches };
+        caches.with_caches(|c| {
+            assert_eq!(c.chains.len(), 1);
+            assert!(c.replay.as_ref().is_some_and(|r| r.is_empty()));
+        });
+        let (status, first) = verify(verifier, token.to_str().unwrap());
+        assert_eq!(status, ishare_status::Ok);
+        let (status, _) = verify(verifier, token.to_str().unwrap());
+        assert_eq!(status, ishare_status::Replay);
+        // SAFETY: handles made above, freed once.
+        unsafe {
+            ishare_assertion_free(first);
             ishare_verifier_free(verifier);
         }
     }

@@ -860,6 +860,8 @@ static void test_arguments(void) {
     CHECK(ishare_jwt_leaf_sha256(NULL) == NULL);
     CHECK(ishare_jwt_issued_at(NULL) == 0);
     CHECK(ishare_jwt_expires_at(NULL) == 0);
+    CHECK(ishare_jwt_replay_key(NULL) == NULL);
+    CHECK(ishare_jwt_replay_until(NULL) == 0);
     CHECK(ishare_party_info_party_id(NULL) == NULL);
     CHECK(ishare_party_info_party_name(NULL) == NULL);
     CHECK(ishare_party_info_status(NULL) == NULL);

@@ -70,6 +70,70 @@ static void test_replay(void) {
     case_end();
 }
 
+/* hex SHA-256 of CLIENT_ID "\0" "fixed-jti", derived outside the library:
+ * printf 'EU.EORI.NL000000001\0fixed-jti' | sha256sum */
+#define FIXED_JTI_REPLAY_KEY "a4d14094bffb07096c8bd1cf59ec86928340ef4d3d78a7c959a67766855bbe4f"
+
+static void test_replay_record_and_unrecorded(void) {
+    case_begin("the replay record; _unrecorded verifies accept a token twice");
+    ishare_signer *signer = load_client_signer();
+    ishare_verifier *verifier = new_server_verifier(5);
+    CHECK_STATUS(sign(signer, T0, "fixed-jti"), ISHARE_STATUS_OK);
+    for (int i = 0; i < 2; i++) {
+        ishare_assertion *assertion = NULL;
+        CHECK_STATUS(
+            ishare_verifier_verify_unrecorded(verifier, token, T0 + 1 + i, CLIENT_ID, &assertion),
+            ISHARE_STATUS_OK);
+        CHECK_STR(ishare_assertion_replay_key(assertion), FIXED_JTI_REPLAY_KEY);
+        /* exp (T0 + 30) + leeway (5) */
+        CHECK(ishare_assertion_replay_until(assertion) == T0 + 35);
+        CHECK(ishare_assertion_replay_until(assertion) ==
+              ishare_assertion_expires_at(assertion) + 5);
+        ishare_assertion_free(assertion);
+    }
+    /* Nothing was recorded: the recording verify accepts it once, then not. */
+    ishare_assertion *first = NULL;
+    ishare_assertion *second = NULL;
+    CHECK_STATUS(ishare_verifier_verify(verifier, token, T0 + 3, NULL, &first), ISHARE_STATUS_OK);
+    CHECK_STR(ishare_assertion_replay_key(first), FIXED_JTI_REPLAY_KEY);
+    CHECK_STATUS(ishare_verifier_verify(verifier, token, T0 + 4, NULL, &second),
+                 ISHARE_STATUS_REPLAY);
+    CHECK(second == NULL);
+    /* ...and an unrecorded verify still passes: it does not read the cache. */
+    CHECK_STATUS(ishare_verifier_verify_unrecorded(verifier, token, T0 + 5, NULL, &second),
+                 ISHARE_STATUS_OK);
+    ishare_assertion_free(second);
+    ishare_assertion_free(first);
+
+    /* Any JWT: the same (iss, jti) is the same key. */
+    size_t len = 0;
+    CHECK_STATUS(ishare_signer_sign_jwt(signer, SERVER_ID, "{\"a\":1}", T0, "fixed-jti", token,
+                                        sizeof token, &len),
+                 ISHARE_STATUS_OK);
+    for (int i = 0; i < 2; i++) {
+        ishare_jwt *jwt = NULL;
+        CHECK_STATUS(
+            ishare_verifier_verify_jwt_unrecorded(verifier, token, T0 + 1 + i, CLIENT_ID, &jwt),
+            ISHARE_STATUS_OK);
+        CHECK_STR(ishare_jwt_replay_key(jwt), FIXED_JTI_REPLAY_KEY);
+        CHECK(ishare_jwt_replay_until(jwt) == ishare_jwt_expires_at(jwt) + 5);
+        ishare_jwt_free(jwt);
+    }
+    /* The recording verify_jwt shares the cache the assertion went into. */
+    ishare_jwt *jwt = NULL;
+    CHECK_STATUS(ishare_verifier_verify_jwt(verifier, token, T0 + 3, NULL, &jwt),
+                 ISHARE_STATUS_REPLAY);
+    CHECK(jwt == NULL);
+    /* A failed unrecorded verify is an ordinary error; out stays untouched. */
+    CHECK_STATUS(ishare_verifier_verify_jwt_unrecorded(verifier, token, T0 + 3,
+                                                       "EU.EORI.NL000000999", &jwt),
+                 ISHARE_STATUS_ISSUER_MISMATCH);
+    CHECK(jwt == NULL);
+    ishare_verifier_free(verifier);
+    ishare_signer_free(signer);
+    case_end();
+}
+
 static void test_system_clock(void) {
     case_begin("now < 0 uses the system clock");
     ishare_signer *signer = load_client_signer();
@@ -304,6 +368,7 @@ static void test_status_names_and_last_error(void) {
 void run_sign_verify_tests(void) {
     test_round_trip();
     test_replay();
+    test_replay_record_and_unrecorded();
     test_system_clock();
     test_other_inputs();
     test_token_request();

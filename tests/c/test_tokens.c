@@ -688,7 +688,7 @@ static void test_oauth_for_status(void) {
         ishare_oauth_error_free(oauth);
     }
     /* Every error status has an answer. */
-    for (uint32_t code = 1; code <= 35; code++) {
+    for (uint32_t code = 1; code <= 36; code++) {
         ishare_oauth_error *oauth = NULL;
         CHECK_STATUS(ishare_oauth_error_for_status((ishare_status)code, "d", &oauth),
                      ISHARE_STATUS_OK);
@@ -708,7 +708,7 @@ static void test_oauth_for_status(void) {
     oauth = OAUTH_SENTINEL;
     CHECK_INVALID(ishare_oauth_error_for_status(ISHARE_STATUS_OK, NULL, &oauth));
     CHECK(strstr(last_error_text(), "status 0 is not an error status") != NULL);
-    CHECK_INVALID(ishare_oauth_error_for_status((ishare_status)36, NULL, &oauth));
+    CHECK_INVALID(ishare_oauth_error_for_status((ishare_status)37, NULL, &oauth));
     CHECK_INVALID(ishare_oauth_error_for_status((ishare_status)UINT32_MAX, NULL, &oauth));
     CHECK_INVALID(ishare_oauth_error_for_status(ISHARE_STATUS_SIGNATURE, "\xff", &oauth));
     CHECK_INVALID(ishare_oauth_error_for_status(ISHARE_STATUS_SIGNATURE, NULL, NULL));

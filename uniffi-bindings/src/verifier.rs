@@ -76,6 +76,27 @@ impl SharedCaches for LockedCaches {
     }
 }
 
+/// The chain cache without the replay cache, for the unrecorded
+/// verifications: the core records only when `replay` is `Some`, so the
+/// chains are lent out under the lock in caches of their own whose `replay`
+/// is `None`. The replay cache is never touched; if `f` panics the chains
+/// are lost (an empty chain cache only costs time).
+struct ChainsOnly<'a>(&'a LockedCaches);
+
+impl SharedCaches for ChainsOnly<'_> {
+    fn with_caches<R>(&self, f: impl FnOnce(&mut VerifierCaches) -> R) -> R {
+        self.0.with_caches(|caches| {
+            let mut chains_only = VerifierCaches {
+                replay: None,
+                chains: std::mem::take(&mut caches.chains),
+            };
+            let result = f(&mut chains_only);
+            caches.chains = chains_only.chains;
+            result
+        })
+    }
+}
+
 #[uniffi::export]
 impl Verifier {
     /// A verifier for tokens addressed to `audience` (our own party id),
@@ -142,6 +163,33 @@ impl Verifier {
         })
     }
 
+    /// Verifies `token` by every rule of `verify` but records nothing: the
+    /// replay cache is neither read nor written, so the same token passes
+    /// again. For services running more than one instance with one replay
+    /// store they all share: then SET NX EXAT the replay_key yourself; a
+    /// false answer is a replay. With Redis: `SET
+    /// ishare-jwt:replay:<replayKey> 1 NX EXAT <replayUntil>`, a nil reply
+    /// is a replay (refuse it), an error means the store cannot answer
+    /// (refuse it too). Chains already verified are still cached.
+    #[uniffi::method(default(now = None, client_id = None))]
+    pub fn verify_unrecorded(
+        &self,
+        token: String,
+        now: Option<i64>,
+        client_id: Option<String>,
+    ) -> Result<Assertion, IshareJwtError> {
+        guard(|| {
+            let now = now_or_clock(now)?;
+            let verified = self.inner.verify_shared(
+                &token,
+                now,
+                client_id.as_deref(),
+                &ChainsOnly(&self.caches),
+            )?;
+            Ok(verified.into())
+        })
+    }
+
     /// Verifies any iSHARE JWT sent to us — a satellite's `parties_token`
     /// or `trusted_list_token`, a `delegation_token` — at `now` (Unix
     /// seconds; the system clock when null), by every rule of the client
@@ -161,6 +209,27 @@ impl Verifier {
             let verified =
                 self.inner
                     .verify_jwt_shared(&token, now, issuer.as_deref(), &self.caches)?;
+            Ok(verified.into())
+        })
+    }
+
+    /// `verify_jwt` recording nothing, as `verify_unrecorded`: then SET NX
+    /// EXAT the replay_key yourself; a false answer is a replay.
+    #[uniffi::method(default(now = None, issuer = None))]
+    pub fn verify_jwt_unrecorded(
+        &self,
+        token: String,
+        now: Option<i64>,
+        issuer: Option<String>,
+    ) -> Result<VerifiedJwt, IshareJwtError> {
+        guard(|| {
+            let now = now_or_clock(now)?;
+            let verified = self.inner.verify_jwt_shared(
+                &token,
+                now,
+                issuer.as_deref(),
+                &ChainsOnly(&self.caches),
+            )?;
             Ok(verified.into())
         })
     }
@@ -321,6 +390,28 @@ mod tests {
             .unwrap_err();
             assert_eq!(refused.kind(), "invalid_argument", "{capacity} {share}");
         }
+    }
+
+    #[test]
+    fn unrecorded_verifications_leave_the_replay_cache_alone_and_share_chains() {
+        let (verifier, token) = (verifier(), signed());
+        for now in [T0 + 1, T0 + 2] {
+            let assertion = verifier
+                .verify_unrecorded(token.clone(), Some(now), None)
+                .unwrap();
+            assert_eq!(assertion.replay_until, T0 + 30);
+            let jwt = verifier
+                .verify_jwt_unrecorded(token.clone(), Some(now), None)
+                .unwrap();
+            assert_eq!(jwt.replay_key, assertion.replay_key);
+        }
+        verifier.caches.with_caches(|c| {
+            assert_eq!(c.chains.len(), 1);
+            assert!(c.replay.as_ref().is_some_and(|r| r.is_empty()));
+        });
+        verifier.verify(token.clone(), Some(T0 + 3), None).unwrap();
+        let replay = verifier.verify(token, Some(T0 + 4), None).unwrap_err();
+        assert_eq!(replay.kind(), "replay");
     }
 
     #[test]

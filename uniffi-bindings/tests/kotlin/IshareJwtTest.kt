@@ -16,6 +16,7 @@ import ishare.jwt.Signer
 import ishare.jwt.Verifier
 import ishare.jwt.panicSelftest
 import java.io.File
+import java.security.MessageDigest
 import java.util.concurrent.Callable
 import java.util.concurrent.Executors
 import kotlin.system.exitProcess
@@ -241,6 +242,41 @@ fun main(args: Array<String>) {
         }
         checkEq(1, outcomes.count { it == "ok" }, "accepted")
         checkEq(15, outcomes.count { it == "replay" }, "replays")
+    }
+
+    // More than one instance: the replay record for a store they share.
+    test("replay record: replayKey = hex SHA-256(iss 0x00 jti), replayUntil = exp + leeway") {
+        val v = verifier(5u)
+        val expected = MessageDigest.getInstance("SHA-256")
+            .digest("$CLIENT\u0000fixed-jti".toByteArray(Charsets.UTF_8))
+            .joinToString("") { "%02x".format(it) }
+        // Derived outside the JVM, too: printf 'EU.EORI.NL000000001\0fixed-jti' | sha256sum
+        checkEq("a4d14094bffb07096c8bd1cf59ec86928340ef4d3d78a7c959a67766855bbe4f", expected, "digest")
+        val a = v.verifyUnrecorded(signer.clientAssertion(SERVER, T0, "fixed-jti"), T0 + 1, CLIENT)
+        checkEq(expected, a.replayKey, "replayKey")
+        checkEq(T0 + 35, a.replayUntil, "replayUntil")
+        checkEq(a.expiresAt + 5, a.replayUntil, "replayUntil = exp + leeway")
+        val jwt = v.verifyJwtUnrecorded(signer.signJwt(SERVER, "{\"a\":1}", T0, "fixed-jti"), T0 + 1, CLIENT)
+        checkEq(expected, jwt.replayKey, "VerifiedJwt.replayKey")
+        checkEq(jwt.expiresAt + 5, jwt.replayUntil, "VerifiedJwt.replayUntil")
+    }
+    test("unrecorded verify accepts a token twice; verify still only once") {
+        val v = verifier()
+        val token = signer.clientAssertion(SERVER, T0, null)
+        v.verifyUnrecorded(token, T0 + 1, null)
+        v.verifyUnrecorded(token, T0 + 2, null)
+        v.verifyJwtUnrecorded(token, T0 + 2, null)
+        v.verifyJwtUnrecorded(token, T0 + 2, CLIENT)
+        // Nothing was recorded: verify accepts it once, then refuses it...
+        v.verify(token, T0 + 3, null)
+        expectError<IshareJwtException.Replay> { v.verify(token, T0 + 4, null) }
+        expectError<IshareJwtException.Replay> { v.verifyJwt(token, T0 + 4, null) }
+        // ...and the unrecorded ones read no replay cache either.
+        v.verifyUnrecorded(token, T0 + 4, null)
+        expectError<IshareJwtException.IssuerMismatch> {
+            v.verifyJwtUnrecorded(token, T0 + 4, "EU.EORI.NL000000999")
+        }
+        expectError<IshareJwtException.Expired> { v.verifyUnrecorded(token, T0 + 30, null) }
     }
 
     // The replay cache's two bounds: all tokens, and one issuer's share of them.

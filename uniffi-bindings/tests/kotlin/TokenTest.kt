@@ -364,16 +364,16 @@ fun runTokenTests(pki: File, base: String) {
                     cls.getConstructor(String::class.java).newInstance("detail") as IshareJwtException
                 }
             }
-        checkEq(35, variants.size, "variants")
+        checkEq(36, variants.size, "variants")
         for (e in variants) {
             checkKind(classKind(e), e)
             checkEq("detail", e.detail(), "detail of ${e.kind()}")
             check(oauthErrorFor(e).status.toInt() in setOf(400, 500, 503)) { "answer to ${e.kind()}" }
         }
-        checkEq((1u..35u).toList(), variants.map { it.code() }.sorted(), "codes")
+        checkEq((1u..36u).toList(), variants.map { it.code() }.sorted(), "codes")
         val codes = variants.associate { it.kind() to it.code() }
         for ((kind, code) in listOf("malformed" to 1u, "expired" to 16u, "internal" to 28u,
-            "token_endpoint" to 33u, "network" to 34u, "certificate_usage" to 35u)) {
+            "token_endpoint" to 33u, "network" to 34u, "certificate_usage" to 35u, "replay_store" to 36u)) {
             checkEq(code, codes[kind], "code of $kind")
         }
     }

@@ -236,6 +236,41 @@ runTest("replay refused across threads") {
     try expectEqual(15, outcomes.filter { $0 == "replay" }.count, "replays")
 }
 
+// More than one instance: the replay record for a store they share. Swift on
+// Linux has no SHA-256 in Foundation: the key is derived outside it, with
+// printf 'EU.EORI.NL000000001\0fixed-jti' | sha256sum (Kotlin computes it).
+runTest("replay record: replayKey = hex SHA-256(iss 0x00 jti), replayUntil = exp + leeway") {
+    let expected = "a4d14094bffb07096c8bd1cf59ec86928340ef4d3d78a7c959a67766855bbe4f"
+    let v = try verifier(leeway: 5)
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: "fixed-jti")
+    let a = try v.verifyUnrecorded(token: token, now: t0 + 1, clientId: client)
+    try expectEqual(expected, a.replayKey, "replayKey")
+    try expectEqual(t0 + 35, a.replayUntil, "replayUntil")
+    try expectEqual(a.expiresAt + 5, a.replayUntil, "replayUntil = exp + leeway")
+    let signed = try signer.signJwt(audience: server, claimsJson: "{\"a\":1}", now: t0, jti: "fixed-jti")
+    let jwt = try v.verifyJwtUnrecorded(token: signed, now: t0 + 1, issuer: client)
+    try expectEqual(expected, jwt.replayKey, "VerifiedJwt.replayKey")
+    try expectEqual(jwt.expiresAt + 5, jwt.replayUntil, "VerifiedJwt.replayUntil")
+}
+runTest("unrecorded verify accepts a token twice; verify still only once") {
+    let v = try verifier()
+    let token = try signer.clientAssertion(audience: server, now: t0, jti: nil)
+    _ = try v.verifyUnrecorded(token: token, now: t0 + 1, clientId: nil)
+    _ = try v.verifyUnrecorded(token: token, now: t0 + 2, clientId: nil)
+    _ = try v.verifyJwtUnrecorded(token: token, now: t0 + 2, issuer: nil)
+    _ = try v.verifyJwtUnrecorded(token: token, now: t0 + 2, issuer: client)
+    // Nothing was recorded: verify accepts it once, then refuses it...
+    _ = try v.verify(token: token, now: t0 + 3, clientId: nil)
+    _ = try expectError("replay") { _ = try v.verify(token: token, now: t0 + 4, clientId: nil) }
+    _ = try expectError("replay") { _ = try v.verifyJwt(token: token, now: t0 + 4, issuer: nil) }
+    // ...and the unrecorded ones read no replay cache either.
+    _ = try v.verifyUnrecorded(token: token, now: t0 + 4, clientId: nil)
+    _ = try expectError("issuer_mismatch") {
+        _ = try v.verifyJwtUnrecorded(token: token, now: t0 + 4, issuer: "EU.EORI.NL000000999")
+    }
+    _ = try expectError("expired") { _ = try v.verifyUnrecorded(token: token, now: t0 + 30, clientId: nil) }
+}
+
 // The replay cache's two bounds: all tokens, and one issuer's share of them.
 let didSigner = try! Signer.fromPem(keyPem: read("client-did.key.pem"), chainPem: read("client-did.chain.pem"),
                                     clientId: clientDid)
