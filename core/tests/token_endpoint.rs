@@ -158,3 +158,12 @@ fn token_responses_are_json_and_never_cached() {
         "{error}"
     );
 }
+
+#[test]
+fn a_failing_replay_store_is_the_servers_trouble_not_the_clients() {
+    let answer = OAuthError::from_error(&Error::ReplayStore("redis down".into()));
+    assert_eq!(
+        (answer.status, answer.error),
+        (503, "temporarily_unavailable")
+    );
+}

@@ -675,6 +675,7 @@ static void test_oauth_for_status(void) {
         {ISHARE_STATUS_CERTIFICATE_USAGE, 400, "invalid_client"},
         {ISHARE_STATUS_REPLAY_CACHE_FULL, 503, "temporarily_unavailable"},
         {ISHARE_STATUS_NETWORK, 503, "temporarily_unavailable"},
+        {ISHARE_STATUS_REPLAY_STORE, 503, "temporarily_unavailable"},
         {ISHARE_STATUS_INTERNAL, 500, "server_error"},
         {ISHARE_STATUS_INVALID_ARGUMENT, 400, "invalid_request"},
         {ISHARE_STATUS_BUFFER_TOO_SMALL, 400, "invalid_request"},

@@ -52,13 +52,13 @@ impl OAuthError {
     /// The answer to a token request the library refused with `error`:
     /// a refused assertion is `invalid_client` (400: the client
     /// authenticated in the body, not with an `Authorization` header, so
-    /// §5.2's 401 does not apply); a full replay store is
+    /// §5.2's 401 does not apply); a full or failing replay store is
     /// `temporarily_unavailable` (503); the library's own fault is
     /// `server_error` (500); a bad argument is `invalid_request`.
     pub fn from_error(error: &Error) -> OAuthError {
         let description = alloc::format!("{}: {error}", error.kind());
         match error {
-            Error::ReplayCacheFull { .. } | Error::Network(_) => {
+            Error::ReplayCacheFull { .. } | Error::ReplayStore(_) | Error::Network(_) => {
                 OAuthError::new(503, "temporarily_unavailable", description)
             }
             Error::Internal(_) => OAuthError::new(500, "server_error", description),
