@@ -6,6 +6,8 @@
 //! harness built with `--features aws-lc`, which is run as
 //! `PATH --rust-only --label aws-lc`: only our Rust rows, printed one per
 //! line, tab-separated, for the calling run to add to its table.
+//! `--redis-only`: only the Redis replay store rows (and their note), printed
+//! as the table would show them.
 // A measuring harness, not library code: a failed set-up aborts the run.
 #![allow(
     clippy::unwrap_used,
@@ -17,6 +19,7 @@
 mod c_abi;
 mod external;
 mod measure;
+mod redis_cases;
 mod review_cases;
 mod rust_cases;
 
@@ -34,6 +37,7 @@ struct Options {
     seconds: f64,
     write: Option<String>,
     rust_only: bool,
+    redis_only: bool,
     label: String,
 }
 
@@ -46,6 +50,7 @@ fn options() -> Options {
         seconds: 2.0,
         write: None,
         rust_only: false,
+        redis_only: false,
         label: if cfg!(feature = "aws-lc") {
             "aws-lc"
         } else {
@@ -57,6 +62,10 @@ fn options() -> Options {
     while let Some(arg) = args.next() {
         if arg == "--rust-only" {
             options.rust_only = true;
+            continue;
+        }
+        if arg == "--redis-only" {
+            options.redis_only = true;
             continue;
         }
         let value = args.next();
@@ -107,6 +116,12 @@ fn main() {
             let name = name.replace("(Rust)", &format!("(Rust, {})", options.label));
             println!("{name}\t{}\t{}\t{}", m.micros, m.allocations, m.bytes);
         }
+        return;
+    }
+
+    if options.redis_only {
+        redis_rows(seconds, &mut rows, &mut notes);
+        print!("{}", table(&rows, &notes));
         return;
     }
 
@@ -191,6 +206,7 @@ fn main() {
         per_op: String::new(),
         versus: ratio(warm + full, warm + empty, Some(2.0), "with an empty cache"),
     });
+    redis_rows(seconds, &mut rows, &mut notes);
     if let Some((sign, verify)) = openssl {
         for (name, micros) in [
             ("openssl speed rsa2048: sign", sign),
@@ -324,12 +340,60 @@ fn main() {
         after as i64 - before as i64
     ));
 
+    let out = table(&rows, &memory.into_iter().chain(notes).collect::<Vec<_>>());
+    print!("{out}");
+    if let Some(path) = options.write {
+        let machine = machine_description();
+        let text = format!(
+            "# Benchmarks\n\nProduced by `scripts/bench` (one run, every reference measured in the same run, one core per measurement).\n\nMachine: {machine}\n\n{out}"
+        );
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("cannot write {path}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The Redis replay store beside the in-process replay cache (see
+/// `redis_cases`), or a note saying why it was not measured.
+fn redis_rows(seconds: f64, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
+    eprintln!("measuring the Redis replay store …");
+    match redis_cases::replay_store(seconds) {
+        Ok([(local_name, local), (redis_name, redis)]) => {
+            let added = redis.micros - local.micros;
+            rows.push(Row {
+                name: local_name,
+                micros: local.micros,
+                per_op: format!("{:.0} allocs, {:.0} B", local.allocations, local.bytes),
+                versus: "reference".into(),
+            });
+            rows.push(Row {
+                name: redis_name,
+                micros: redis.micros,
+                per_op: format!("{:.0} allocs, {:.0} B", redis.allocations, redis.bytes),
+                versus: format!(
+                    "{} ({added:+.1} µs per verification)",
+                    ratio(redis.micros, local.micros, None, "in-process replay cache")
+                ),
+            });
+            notes.push(format!(
+                "Redis replay rows: each verification needs a token never seen before, so both rows verify a pool of {} tokens signed once and begin a fresh replay record space on each pass over it (a new in-process cache; a new Redis key prefix, whose store connects on its first command), inside the timed region, once every {} verifications; the Redis row is one `SET NX EXAT` round trip to a redis-server on the loopback started by the harness",
+                redis_cases::POOL,
+                redis_cases::POOL
+            ));
+        }
+        Err(why) => notes.push(format!("Redis replay store not measured: {why}")),
+    }
+}
+
+/// The markdown table of `rows`, then `notes` as a list.
+fn table(rows: &[Row], notes: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "| operation | time | per op | versus |\n| --- | ---: | --- | --- |"
     );
-    for row in &rows {
+    for row in rows {
         let time = if row.micros >= 1000.0 {
             format!("{:.2} ms", row.micros / 1000.0)
         } else {
@@ -342,20 +406,10 @@ fn main() {
         );
     }
     out.push('\n');
-    for line in memory.iter().chain(notes.iter()) {
+    for line in notes {
         let _ = writeln!(out, "- {line}");
     }
-    print!("{out}");
-    if let Some(path) = options.write {
-        let machine = machine_description();
-        let text = format!(
-            "# Benchmarks\n\nProduced by `scripts/bench` (one run, every reference measured in the same run, one core per measurement).\n\nMachine: {machine}\n\n{out}"
-        );
-        if let Err(e) = std::fs::write(&path, text) {
-            eprintln!("cannot write {path}: {e}");
-            std::process::exit(1);
-        }
-    }
+    out
 }
 
 fn machine_description() -> String {

@@ -24,7 +24,7 @@ from ishare_jwt.stores import RedisReplayStore, RedisTokenStore
 
 from redis_server import RedisServer
 from support import CLIENT_ID, ROOT_SHA256, SERVER_ID
-from token_server import TokenServer
+from token_server import TokenServer, scope_tag
 
 # Replay: fail closed.
 
@@ -312,6 +312,199 @@ def test_redis_down_fetches_directly_with_one_warning(
         "answers again"
     ]
     assert len(redis_client.keys("ishare-jwt:token:*")) == 1
+
+
+# More than one instance: a fleet of processes, each with its own TokenClient
+# and the same RedisTokenStore config on the same Redis.
+
+FLEET_WORKER = """
+import json, sys
+import redis
+import ishare_jwt
+from ishare_jwt.stores import RedisTokenStore
+
+setup = json.loads(sys.stdin.readline())
+signer = ishare_jwt.Signer.from_pem(setup["key"], setup["chain"], setup["client_id"])
+store = RedisTokenStore(
+    redis.Redis(host="127.0.0.1", port=setup["port"], socket_timeout=2.0,
+                socket_connect_timeout=2.0),
+    lock_timeout=30.0,
+)
+client = ishare_jwt.TokenClient(signer, store=store)
+print("ready", flush=True)
+sys.stdin.readline()  # "go": every worker starts at once
+tokens, errors = [], []
+for _ in range(setup["calls"]):
+    try:
+        tokens.append(client.access_token(setup["server_id"], setup["url"]))
+    except Exception as error:
+        errors.append(repr(error))
+print(json.dumps({"tokens": tokens, "errors": errors}), flush=True)
+"""
+
+FLEET_PROCESSES = 8
+FLEET_CALLS = 25
+
+
+def run_fleet(
+    key_pem: str, chain_pem: str, port: int, url: str, tmp_path: Path
+) -> list[dict[str, Any]]:
+    """FLEET_PROCESSES processes × FLEET_CALLS ``access_token`` calls, released
+    together once every one is ready; their tokens and errors."""
+    setup = json.dumps(
+        {
+            "key": key_pem,
+            "chain": chain_pem,
+            "client_id": CLIENT_ID,
+            "server_id": SERVER_ID,
+            "port": port,
+            "url": url,
+            "calls": FLEET_CALLS,
+        }
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", FLEET_WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            text=True,
+        )
+        for _ in range(FLEET_PROCESSES)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdin is not None and worker.stdout is not None
+            worker.stdin.write(setup + "\n")
+            worker.stdin.flush()
+        for worker in workers:
+            assert worker.stdout is not None
+            assert worker.stdout.readline().strip() == "ready"
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        results: list[dict[str, Any]] = []
+        for worker in workers:
+            out, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, err
+            assert "Traceback" not in err, err
+            results.append(json.loads(out))
+        return results
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+
+def test_a_fleet_of_processes_makes_one_token_request(
+    key_pem: str,
+    chain_pem: str,
+    token_server: TokenServer,
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    tmp_path: Path,
+) -> None:
+    url = token_server.token_url()
+    results = run_fleet(key_pem, chain_pem, redis_server.port, url, tmp_path)
+
+    assert [result["errors"] for result in results] == [[]] * FLEET_PROCESSES
+    tokens = Counter(token for result in results for token in result["tokens"])
+    assert token_server.count() == 1
+    assert tokens == Counter({token_server.issued[0]: FLEET_PROCESSES * FLEET_CALLS})
+    assert redis_client.keys("ishare-jwt:lock:*") == []
+    assert redis_client.keys("ishare-jwt:token:*") == [
+        f"ishare-jwt:token:{cache_key_of(key_pem, chain_pem, url)}".encode()
+    ]
+
+
+def test_a_fleet_without_redis_gets_tokens_one_request_per_process(
+    key_pem: str,
+    chain_pem: str,
+    token_server: TokenServer,
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    tmp_path: Path,
+) -> None:
+    url = token_server.token_url()
+    port = redis_server.port
+    redis_server.stop()
+    try:
+        results = run_fleet(key_pem, chain_pem, port, url, tmp_path)
+    finally:
+        redis_server.start()
+
+    assert [result["errors"] for result in results] == [[]] * FLEET_PROCESSES
+    # Each process fetched once, then answered from its own cache.
+    assert token_server.count() == FLEET_PROCESSES
+    for result in results:
+        assert len(result["tokens"]) == FLEET_CALLS
+        assert len(set(result["tokens"])) == 1
+    assert {result["tokens"][0] for result in results} == set(token_server.issued)
+    assert len(token_server.issued) == FLEET_PROCESSES
+
+
+def cache_key_of(key_pem: str, chain_pem: str, token_url: str) -> str:
+    signer = ishare_jwt.Signer.from_pem(key_pem, chain_pem, CLIENT_ID)
+    return cache_key(signer, token_url)
+
+
+@pytest.mark.parametrize("clients", ["one shared client", "a client per thread"])
+def test_concurrent_scopes_never_get_each_others_token(
+    signer: ishare_jwt.Signer,
+    token_server: TokenServer,
+    redis_client: redis.Redis,
+    clients: str,
+) -> None:
+    # Duende's token management once handed a token of one scope to a caller
+    # asking for another, under concurrency.
+    store = RedisTokenStore(redis_client, lock_timeout=30.0)
+    shared = ishare_jwt.TokenClient(signer, store=store)
+    url = token_server.token_url()
+    scopes = ["iSHARE", "iSHARE extra"]
+    threads_per_scope = 8
+    start = threading.Barrier(threads_per_scope * len(scopes), timeout=30)
+    got: list[tuple[str, str]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def call(scope: str) -> None:
+        try:
+            client = shared if clients == "one shared client" else ishare_jwt.TokenClient(
+                signer, store=store
+            )
+            start.wait()
+            for _ in range(5):
+                token = client.access_token(SERVER_ID, url, scope=scope)
+                with lock:
+                    got.append((scope, token))
+        except BaseException as error:  # reported below, with the thread's scope
+            with lock:
+                errors.append(error)
+
+    threads = [
+        threading.Thread(target=call, args=(scope,))
+        for _ in range(threads_per_scope)
+        for scope in scopes
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert len(got) == threads_per_scope * len(scopes) * 5
+
+    issued = {
+        scope: [t for t in token_server.issued if t.endswith("-" + scope_tag(scope))]
+        for scope in scopes
+    }
+    assert {scope: len(tokens) for scope, tokens in issued.items()} == {s: 1 for s in scopes}
+    assert token_server.count() == len(scopes)
+    for scope, token in got:
+        assert token == issued[scope][0], (scope, token)
 
 
 # Across languages: the Rust store (redis/, example verify_once) and this one

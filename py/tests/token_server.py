@@ -16,12 +16,15 @@ token URL (each key of a TokenClient) can behave differently:
 name). ``GET /resource`` (and ``POST``, which echoes its body) answers 200 to a
 current token and 401 to any other; ``server.revoke()`` makes every token
 issued so far stale, ``server.refuse_all`` every token. The server counts what
-it was asked (``token_requests``, ``resource_requests``).
+it was asked (``token_requests``, ``resource_requests``). Each token issued is
+``at-<jti>-<scope_tag(scope)>``, so a test can tell which scope it was issued
+for.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -34,6 +37,12 @@ import ishare_jwt
 from ishare_jwt import oauth
 
 from support import ROOT_SHA256, SERVER_ID
+
+
+def scope_tag(scope: str) -> str:
+    """``scope`` as the end of an issued token: spaces become ``.``, any other
+    character an access token may not hold (RFC 6750 b64token) ``_``."""
+    return re.sub(r"[^A-Za-z0-9._~+/-]", "_", scope.replace(" ", "."))
 
 
 @dataclass
@@ -107,7 +116,8 @@ class TokenServer:
             client = self.verifier.verify(request.client_assertion, client_id=request.client_id)
         except (oauth.OAuthError, ishare_jwt.IshareJwtError) as refused:
             return oauth.error_response(refused)
-        token = f"at-{client.jti}"
+        # The scope in the token: a test can tell which scope a token was issued for.
+        token = f"at-{client.jti}-{scope_tag(request.scope or '')}"
         with self.lock:
             self.tokens.add(token)
             self.issued.append(token)
