@@ -22,6 +22,17 @@ pub fn token_request_fields(
     scope: &str,
 ) -> Result<[(&'static str, String); 5]> {
     check_scope(scope)?;
+    // What the server's parse_token_request demands: both present.
+    for (name, value) in [
+        ("client_id", client_id),
+        ("client_assertion", client_assertion),
+    ] {
+        if value.is_empty() {
+            return Err(Error::InvalidArgument(alloc::format!(
+                "{name} must not be empty"
+            )));
+        }
+    }
     Ok([
         ("grant_type", GRANT_TYPE.to_string()),
         ("scope", scope.to_string()),

@@ -167,3 +167,18 @@ fn a_failing_replay_store_is_the_servers_trouble_not_the_clients() {
         (503, "temporarily_unavailable")
     );
 }
+
+/// Found by the fuzz target: what the client builds, the server reads.
+#[test]
+fn an_empty_client_id_or_assertion_is_refused_when_the_form_is_built() {
+    assert_eq!(
+        token_request_form("", "a.b.c", "iSHARE")
+            .unwrap_err()
+            .kind(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        token_request_form(CLIENT, "", "iSHARE").unwrap_err().kind(),
+        "invalid_argument"
+    );
+}
