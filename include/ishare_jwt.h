@@ -191,6 +191,11 @@ enum ishare_status
    * failing): the token is refused, never accepted unrecorded.
    */
   ISHARE_STATUS_REPLAY_STORE = 36,
+  /**
+   * The key's device or service failed to sign (PKCS#11 module, token,
+   * object, PIN, a key-service callback); the message never names the PIN.
+   */
+  ISHARE_STATUS_KEY_STORE = 37,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -192,6 +192,11 @@ pub enum Error {
     /// The replay store could not record the token (unreachable, slow,
     /// failing): the token is refused, never accepted unrecorded.
     ReplayStore(String),
+    /// The key's device or service failed to sign: a PKCS#11 module not
+    /// loadable, a token or key object not found, a wrong or locked PIN,
+    /// a device error, a key-service callback that failed. The detail names
+    /// the token and object, never the PIN.
+    KeyStore(String),
 }
 
 impl Error {
@@ -234,6 +239,7 @@ impl Error {
             Error::Network(_) => 34,
             Error::CertificateUsage(_) => 35,
             Error::ReplayStore(_) => 36,
+            Error::KeyStore(_) => 37,
         }
     }
 
@@ -276,6 +282,7 @@ impl Error {
             Error::Network(_) => "network",
             Error::CertificateUsage(_) => "certificate_usage",
             Error::ReplayStore(_) => "replay_store",
+            Error::KeyStore(_) => "key_store",
         }
     }
 
@@ -318,6 +325,7 @@ impl Error {
         (34, "network"),
         (35, "certificate_usage"),
         (36, "replay_store"),
+        (37, "key_store"),
     ];
 
     /// The [`Error::Internal`] a language binding reports when it catches a
@@ -478,6 +486,7 @@ impl fmt::Display for Error {
             Error::Network(why) => f.write_str(why),
             Error::CertificateUsage(why) => f.write_str(why),
             Error::ReplayStore(why) => f.write_str(why),
+            Error::KeyStore(why) => f.write_str(why),
         }
     }
 }

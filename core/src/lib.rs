@@ -48,6 +48,7 @@ mod uuid;
 mod verifier;
 mod x509;
 
+pub use backend::BACKEND;
 pub use chain_cache::{
     ChainCache, DEFAULT_CHAIN_CACHE_CAPACITY, MAX_CHAIN_CACHE_CAPACITY, SharedCaches,
     VerifierCaches,
@@ -65,7 +66,7 @@ pub use replay::{
     DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_ISSUER_SHARE, ReplayCache, ReplayRecord, ReplayStore,
 };
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
-pub use signer::{PendingSignature, Signer};
+pub use signer::{ExternalKey, PendingSignature, Signer};
 pub use token::{
     AccessToken, DEFAULT_REFRESH_BEFORE_SECS, DEFAULT_TOKEN_CACHE_CAPACITY, FORM_CONTENT_TYPE,
     TokenKey, TokenManager, TokenRequest, TokenStep,

@@ -1,5 +1,6 @@
 //! The client side: make iSHARE client assertions.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -48,9 +49,9 @@ use crate::x509::{self, ChainCertificate};
 /// # Ok::<(), ishare_jwt::Error>(())
 /// ```
 pub struct Signer {
-    /// The in-memory key; `None` for a signer whose key lives elsewhere
-    /// (an HSM, a key service): it prepares, and [`Signer::finish`] ends.
-    key: Option<SigningKey>,
+    /// Where signatures come from: the key in memory, a device or service
+    /// behind [`ExternalKey`], or nothing (prepare, and [`Signer::finish`]).
+    key: KeySource,
     /// The leaf's public key: what every external signature must verify with.
     leaf_key: VerifyingKey,
     client_id: PartyId,
@@ -83,20 +84,50 @@ impl Signer {
     /// [`Signer::finish`] checks that signature with the leaf's key and
     /// returns the token.
     pub fn from_chain_pem(chain_pem: &str, client_id: &str) -> Result<Signer> {
-        Signer::build(None, load_pem_chain(chain_pem)?, client_id)
+        Signer::build(KeySource::None, load_pem_chain(chain_pem)?, client_id)
     }
 
     /// [`Signer::from_chain_pem`] from DER certificates, leaf first.
     pub fn from_chain_der(chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
-        Signer::build(None, chain_der, client_id)
+        Signer::build(KeySource::None, chain_der, client_id)
+    }
+
+    /// A signer whose signatures come from `key` (a PKCS#11 device, a key
+    /// service, a callback into another language), with its certificate
+    /// chain as DER, leaf first. Every operation of the PEM signer works;
+    /// each signature is checked with the leaf's key before a token is
+    /// returned ([`Error::KeyMismatch`] otherwise).
+    pub fn from_external(
+        key: Box<dyn ExternalKey>,
+        chain_der: Vec<Vec<u8>>,
+        client_id: &str,
+    ) -> Result<Signer> {
+        Signer::build(KeySource::External(key), chain_der, client_id)
+    }
+
+    /// [`Signer::from_external`] with a PEM chain, leaf first.
+    pub fn from_external_pem(
+        key: Box<dyn ExternalKey>,
+        chain_pem: &str,
+        client_id: &str,
+    ) -> Result<Signer> {
+        Signer::build(
+            KeySource::External(key),
+            load_pem_chain(chain_pem)?,
+            client_id,
+        )
     }
 
     fn new(key: &[u8], chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
         let key = crate::key::load_private_key(key)?;
-        Signer::build(Some(SigningKey::new(key)?), chain_der, client_id)
+        Signer::build(
+            KeySource::Memory(SigningKey::new(key)?),
+            chain_der,
+            client_id,
+        )
     }
 
-    fn build(key: Option<SigningKey>, chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
+    fn build(key: KeySource, chain_der: Vec<Vec<u8>>, client_id: &str) -> Result<Signer> {
         let client_id = PartyId::parse(client_id)?;
         if chain_der.is_empty() {
             return Err(Error::InvalidCertificate(
@@ -111,7 +142,11 @@ impl Signer {
                 ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}"))
             })
             .collect::<Result<Vec<_>>>()?;
-        let leaf_key = check_chain_for_signing(&chain, key.as_ref(), &client_id)?;
+        let in_memory = match &key {
+            KeySource::Memory(key) => Some(key),
+            _ => None,
+        };
+        let leaf_key = check_chain_for_signing(&chain, in_memory, &client_id)?;
         let profile = Profile::ISHARE;
         let (header, prefix) = encode_header(&profile, &chain)?;
         Ok(Signer {
@@ -333,13 +368,22 @@ impl Signer {
         Ok(token)
     }
 
-    /// Signs with the in-memory key, or says how to sign without one.
+    /// Signs with the in-memory key or the external one, or says how to
+    /// sign without either.
     fn sign_input<R: CryptoRng + ?Sized>(&self, rng: &mut R, mut input: String) -> Result<String> {
-        let key = self.key.as_ref().ok_or_else(|| {
-            Error::InvalidKey(
-                "this signer holds no private key (made from a chain alone): use prepare_assertion or prepare_jwt, sign the pending digest on the device, then finish".into(),
-            )
-        })?;
+        let key = match &self.key {
+            KeySource::Memory(key) => key,
+            KeySource::External(key) => {
+                let pending = PendingSignature::new(input);
+                let signature = key.sign(&pending)?;
+                return self.finish(pending, &signature);
+            }
+            KeySource::None => {
+                return Err(Error::InvalidKey(
+                    "this signer holds no private key (made from a chain alone): use prepare_assertion or prepare_jwt, sign the pending digest on the device, then finish".into(),
+                ));
+            }
+        };
         let signature = key.sign_rs256(rng, &self.prefix, input.as_bytes())?;
         input.push('.');
         input.push_str(&Base64UrlUnpadded::encode_string(&signature));
@@ -380,6 +424,28 @@ impl Signer {
         }
         Ok(())
     }
+}
+
+/// A private key that is not in memory: a PKCS#11 device, a key service,
+/// a callback into another language. It is given the [`PendingSignature`]
+/// and returns the RSASSA-PKCS1-v1_5 SHA-256 signature over its message
+/// (as many bytes as the leaf's modulus); the signer checks it with the
+/// leaf's key. A device that fails reports [`Error::KeyStore`], naming
+/// the device and key, never a PIN.
+pub trait ExternalKey: Send + Sync {
+    /// The signature over `pending.message()`.
+    fn sign(&self, pending: &PendingSignature) -> Result<Vec<u8>>;
+}
+
+/// Where a [`Signer`]'s signatures come from.
+// One per signer, made once: its size does not matter, and the in-memory
+// key stays inline on the hot path.
+#[allow(clippy::large_enum_variant)]
+enum KeySource {
+    Memory(SigningKey),
+    External(Box<dyn ExternalKey>),
+    /// Prepare only; [`Signer::finish`] takes the signature.
+    None,
 }
 
 impl core::fmt::Debug for Signer {

@@ -120,3 +120,72 @@ fn a_keyless_signer_says_how_to_sign_and_still_checks_its_chain() {
         "untrusted_chain"
     );
 }
+
+/// A key service standing in for an HSM or a cloud KMS: it signs digests
+/// with its own key, or fails as a device does.
+struct KeyService {
+    key: Option<RsaPrivateKey>,
+}
+
+impl ishare_jwt::ExternalKey for KeyService {
+    fn sign(&self, pending: &ishare_jwt::PendingSignature) -> ishare_jwt::Result<Vec<u8>> {
+        let key = self.key.as_ref().ok_or_else(|| {
+            ishare_jwt::Error::KeyStore("key service \"test-kms\": key \"client\" not found".into())
+        })?;
+        Ok(key
+            .sign(Pkcs1v15Sign::new::<Sha256>(), pending.digest())
+            .unwrap())
+    }
+}
+
+fn external(key: Option<RsaPrivateKey>) -> Signer {
+    Signer::from_external_pem(
+        Box::new(KeyService { key }),
+        &common::pki_text("client-eori.chain.pem"),
+        CLIENT,
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_external_key_signs_every_token_the_pem_signer_does() {
+    let signer = external(Some(device()));
+    let verifier = common::own_verifier();
+    let token = signer
+        .client_assertion(&mut common::rng(), SERVER, NOW)
+        .unwrap();
+    verifier.verify(&token, NOW, Some(CLIENT)).unwrap();
+    let token = signer
+        .sign_jwt(&mut common::rng(), SERVER, Some(r#"{"a":1}"#), NOW, None)
+        .unwrap();
+    verifier.verify_jwt(&token, NOW, Some(CLIENT)).unwrap();
+    let form = signer
+        .token_request(&mut common::rng(), SERVER, NOW, None, None)
+        .unwrap();
+    assert!(form.contains("client_assertion=ey"), "{form}");
+
+    // The token manager signs through it too.
+    let manager = ishare_jwt::TokenManager::new(signer);
+    let key = ishare_jwt::TokenKey::new(SERVER, "http://127.0.0.1/connect/token", "iSHARE");
+    match manager.get(&mut common::rng(), &key, NOW).unwrap() {
+        ishare_jwt::TokenStep::Fetch(request) => {
+            assert!(request.body.contains("client_assertion=ey"))
+        }
+        ishare_jwt::TokenStep::Cached(_) => panic!("nothing is cached yet"),
+    }
+}
+
+#[test]
+fn a_failing_or_foreign_external_key_gives_key_store_or_key_mismatch_never_a_token() {
+    let error = external(None)
+        .client_assertion(&mut common::rng(), SERVER, NOW)
+        .unwrap_err();
+    assert_eq!((error.kind(), error.code()), ("key_store", 37));
+    assert!(error.to_string().contains("test-kms"), "{error}");
+
+    let foreign = RsaPrivateKey::from_pkcs8_pem(&common::pki_text("server-eori.key.pem")).unwrap();
+    let error = external(Some(foreign))
+        .sign_jwt(&mut common::rng(), SERVER, None, NOW, None)
+        .unwrap_err();
+    assert_eq!(error.kind(), "key_mismatch");
+}

@@ -102,6 +102,9 @@ pub enum ishare_status {
     /// The replay store could not record the token (unreachable, slow,
     /// failing): the token is refused, never accepted unrecorded.
     ReplayStore = 36,
+    /// The key's device or service failed to sign (PKCS#11 module, token,
+    /// object, PIN, a key-service callback); the message never names the PIN.
+    KeyStore = 37,
 }
 
 /// A status number as C passes it in (any `uint32_t`, not only the listed
@@ -111,7 +114,7 @@ pub type ishare_status_code = u32;
 
 impl ishare_status {
     /// Every status, in number order.
-    const ALL: [ishare_status; 37] = [
+    const ALL: [ishare_status; 38] = [
         ishare_status::Ok,
         ishare_status::Malformed,
         ishare_status::UnsupportedAlgorithm,
@@ -149,6 +152,7 @@ impl ishare_status {
         ishare_status::Network,
         ishare_status::CertificateUsage,
         ishare_status::ReplayStore,
+        ishare_status::KeyStore,
     ];
 
     /// The status with number `code`, if there is one.
@@ -199,6 +203,7 @@ impl ishare_status {
             ishare_status::Network => c"network",
             ishare_status::CertificateUsage => c"certificate_usage",
             ishare_status::ReplayStore => c"replay_store",
+            ishare_status::KeyStore => c"key_store",
         }
     }
 }

@@ -350,6 +350,7 @@ fn error_of(status: ishare_status) -> Option<Error> {
         S::Network => Error::Network(empty()),
         S::CertificateUsage => Error::CertificateUsage(empty()),
         S::ReplayStore => Error::ReplayStore(empty()),
+        S::KeyStore => Error::KeyStore(empty()),
     })
 }
 

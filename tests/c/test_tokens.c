@@ -116,6 +116,8 @@ static void test_status_names(void) {
     CHECK_STR(ishare_status_str(ISHARE_STATUS_CERTIFICATE_USAGE), "certificate_usage");
     CHECK(ISHARE_STATUS_REPLAY_STORE == 36);
     CHECK_STR(ishare_status_kind(ISHARE_STATUS_REPLAY_STORE), "replay_store");
+    CHECK(ISHARE_STATUS_KEY_STORE == 37);
+    CHECK_STR(ishare_status_kind(ISHARE_STATUS_KEY_STORE), "key_store");
     CHECK_STR(ishare_status_kind((ishare_status)37), "unknown");
     case_end();
 }
@@ -689,7 +691,7 @@ static void test_oauth_for_status(void) {
         ishare_oauth_error_free(oauth);
     }
     /* Every error status has an answer. */
-    for (uint32_t code = 1; code <= 36; code++) {
+    for (uint32_t code = 1; code <= 37; code++) {
         ishare_oauth_error *oauth = NULL;
         CHECK_STATUS(ishare_oauth_error_for_status((ishare_status)code, "d", &oauth),
                      ISHARE_STATUS_OK);

@@ -183,6 +183,9 @@ error_kinds! {
     CertificateUsage => "certificate_usage", Core::CertificateUsage(e()),
     /// The replay store could not record the token: it is refused.
     ReplayStore => "replay_store", Core::ReplayStore(e()),
+    /// The key's device or service failed to sign (PKCS#11 module, token,
+    /// object, PIN, a key-service callback); never names the PIN.
+    KeyStore => "key_store", Core::KeyStore(e()),
 }
 
 /// What Kotlin and Swift call on an error: its kind, code and detail.

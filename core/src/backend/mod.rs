@@ -19,6 +19,15 @@
 //!   [`VerifyingKey::verify`] checks a [`SignatureScheme`] signature over a
 //!   whole message (a JWS signing input, a certificate's TBS bytes).
 
+/// The RSA backend this build signs and verifies with: `"aws-lc"` (feature
+/// `aws-lc`) or `"rust-crypto"` (the `rsa` crate, the default).
+#[cfg(feature = "aws-lc")]
+pub const BACKEND: &str = "aws-lc";
+/// The RSA backend this build signs and verifies with: `"aws-lc"` (feature
+/// `aws-lc`) or `"rust-crypto"` (the `rsa` crate, the default).
+#[cfg(not(feature = "aws-lc"))]
+pub const BACKEND: &str = "rust-crypto";
+
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
 #[cfg(not(feature = "aws-lc"))]

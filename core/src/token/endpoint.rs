@@ -58,9 +58,10 @@ impl OAuthError {
     pub fn from_error(error: &Error) -> OAuthError {
         let description = alloc::format!("{}: {error}", error.kind());
         match error {
-            Error::ReplayCacheFull { .. } | Error::ReplayStore(_) | Error::Network(_) => {
-                OAuthError::new(503, "temporarily_unavailable", description)
-            }
+            Error::ReplayCacheFull { .. }
+            | Error::ReplayStore(_)
+            | Error::Network(_)
+            | Error::KeyStore(_) => OAuthError::new(503, "temporarily_unavailable", description),
             Error::Internal(_) => OAuthError::new(500, "server_error", description),
             Error::InvalidArgument(_) | Error::BufferTooSmall { .. } => {
                 OAuthError::new(400, "invalid_request", description)

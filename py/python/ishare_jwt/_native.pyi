@@ -36,6 +36,7 @@ __all__ = [
     "IssuerMismatchError",
     "IssuerSubjectMismatchError",
     "KeyMismatchError",
+    "KeyStoreError",
     "MalformedError",
     "MissingCertificateError",
     "MissingClaimError",
@@ -325,6 +326,7 @@ class NetworkError(IshareJwtError):
 
 class CertificateUsageError(IshareJwtError): ...
 class ReplayStoreError(IshareJwtError): ...
+class KeyStoreError(IshareJwtError): ...
 
 # ishare_jwt.oauth (the token endpoint's side); not in __all__.
 

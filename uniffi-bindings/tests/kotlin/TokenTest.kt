@@ -364,7 +364,7 @@ fun runTokenTests(pki: File, base: String) {
                     cls.getConstructor(String::class.java).newInstance("detail") as IshareJwtException
                 }
             }
-        checkEq(36, variants.size, "variants")
+        checkEq(37, variants.size, "variants")
         for (e in variants) {
             checkKind(classKind(e), e)
             checkEq("detail", e.detail(), "detail of ${e.kind()}")
