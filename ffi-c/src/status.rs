@@ -275,7 +275,7 @@ mod tests {
 
     #[test]
     fn unknown_numbers_are_named_unknown() {
-        assert_eq!(ishare_status::from_code(37), None);
+        assert_eq!(ishare_status::from_code(38), None);
         // SAFETY: static string.
         let name = unsafe { CStr::from_ptr(ishare_status_kind(u32::MAX)) };
         assert_eq!(name, c"unknown");

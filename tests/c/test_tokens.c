@@ -118,7 +118,7 @@ static void test_status_names(void) {
     CHECK_STR(ishare_status_kind(ISHARE_STATUS_REPLAY_STORE), "replay_store");
     CHECK(ISHARE_STATUS_KEY_STORE == 37);
     CHECK_STR(ishare_status_kind(ISHARE_STATUS_KEY_STORE), "key_store");
-    CHECK_STR(ishare_status_kind((ishare_status)37), "unknown");
+    CHECK_STR(ishare_status_kind((ishare_status)38), "unknown");
     case_end();
 }
 
