@@ -711,7 +711,7 @@ static void test_oauth_for_status(void) {
     oauth = OAUTH_SENTINEL;
     CHECK_INVALID(ishare_oauth_error_for_status(ISHARE_STATUS_OK, NULL, &oauth));
     CHECK(strstr(last_error_text(), "status 0 is not an error status") != NULL);
-    CHECK_INVALID(ishare_oauth_error_for_status((ishare_status)37, NULL, &oauth));
+    CHECK_INVALID(ishare_oauth_error_for_status((ishare_status)38, NULL, &oauth));
     CHECK_INVALID(ishare_oauth_error_for_status((ishare_status)UINT32_MAX, NULL, &oauth));
     CHECK_INVALID(ishare_oauth_error_for_status(ISHARE_STATUS_SIGNATURE, "\xff", &oauth));
     CHECK_INVALID(ishare_oauth_error_for_status(ISHARE_STATUS_SIGNATURE, NULL, NULL));
