@@ -396,7 +396,7 @@ impl fmt::Display for Error {
                 now,
             } => write!(
                 f,
-                "certificate {position} of the chain is not valid at {now} (valid from {not_before} to {not_after})"
+                "x5c[{position}] is not valid at {now} (valid from {not_before} to {not_after})"
             ),
             Error::MissingClaim(claim) => write!(f, "the token has no \"{claim}\" claim"),
             Error::Audience { expected, found } => {

@@ -37,6 +37,7 @@ mod jose;
 mod json;
 mod key;
 pub mod limits;
+mod own_chain;
 mod party;
 mod profile;
 mod replay;

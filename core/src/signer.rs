@@ -15,7 +15,8 @@ use crate::json;
 use crate::limits::{
     self, MAX_AUDIENCE_BYTES, MAX_CHAIN_CERTIFICATES, MAX_JTI_BYTES, MAX_PEM_BYTES,
 };
-use crate::party::{self, PartyId};
+use crate::own_chain::{self, check_own_chain};
+use crate::party::PartyId;
 use crate::profile::Profile;
 use crate::uuid;
 use crate::x509::{self, ChainCertificate};
@@ -54,6 +55,11 @@ pub struct Signer {
     key: KeySource,
     /// The leaf's public key: what every external signature must verify with.
     leaf_key: VerifyingKey,
+    /// Every certificate of the chain is valid from here to `valid_until`.
+    valid_from: i64,
+    valid_until: i64,
+    /// What loads but some verifiers refuse.
+    warnings: Vec<String>,
     client_id: PartyId,
     profile: Profile,
     chain: Vec<ChainCertificate>,
@@ -138,20 +144,21 @@ impl Signer {
         let chain = chain_der
             .into_iter()
             .enumerate()
-            .map(|(i, der)| {
-                ChainCertificate::from_der(der, &alloc::format!("chain certificate {i}"))
-            })
+            .map(|(i, der)| ChainCertificate::from_der(der, &alloc::format!("x5c[{i}]")))
             .collect::<Result<Vec<_>>>()?;
         let in_memory = match &key {
             KeySource::Memory(key) => Some(key),
             _ => None,
         };
-        let leaf_key = check_chain_for_signing(&chain, in_memory, &client_id)?;
+        let own = check_own_chain(&chain, in_memory, &client_id)?;
         let profile = Profile::ISHARE;
         let (header, prefix) = encode_header(&profile, &chain)?;
         Ok(Signer {
             key,
-            leaf_key,
+            leaf_key: own.leaf_key,
+            valid_from: own.valid_from,
+            valid_until: own.valid_until,
+            warnings: own.warnings,
             client_id,
             profile,
             chain,
@@ -178,6 +185,38 @@ impl Signer {
     /// The profile of the tokens it makes.
     pub fn profile(&self) -> Profile {
         self.profile
+    }
+
+    /// What loaded but some verifiers will refuse, one sentence each with
+    /// its fix: a chain that ends below its root (fingerprint-trusting
+    /// verifiers, the iSHARE way, need the root in `x5c`), a root without
+    /// basicConstraints. Empty for a chain every verifier accepts.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The last second (Unix) at which every certificate of the chain is
+    /// valid: alert before it, renew the certificate.
+    pub fn not_after(&self) -> i64 {
+        self.valid_until
+    }
+
+    /// The first second (Unix) at which every certificate of the chain is
+    /// valid.
+    pub fn not_before(&self) -> i64 {
+        self.valid_from
+    }
+
+    /// Refuses a time at which a certificate of the chain is not valid
+    /// ([`Error::CertificateExpired`], naming it): every sign operation
+    /// checks its `now`, and bindings check the system clock when they make
+    /// a signer, so an expired certificate is found before a partner
+    /// refuses its tokens.
+    pub fn check_validity_at(&self, now: i64) -> Result<()> {
+        if (self.valid_from..=self.valid_until).contains(&now) {
+            return Ok(());
+        }
+        own_chain::check_validity_at(&self.chain, now)
     }
 
     /// SHA-256 of the leaf certificate, upper-case hex.
@@ -293,6 +332,7 @@ impl Signer {
                     "issued_at {issued_at} is not a usable Unix time"
                 ))
             })?;
+        self.check_validity_at(issued_at)?;
         let claims = SentClaims {
             iss: self.client_id.as_str(),
             sub: self.client_id.as_str(),
@@ -474,41 +514,6 @@ pub(crate) fn load_pem_chain(chain_pem: &str) -> Result<Vec<Vec<u8>>> {
         MAX_PEM_BYTES,
     )?;
     x509::pem_certificates(chain_pem, "the PEM certificate chain")
-}
-
-/// What a signer refuses at construction: a leaf that is not the key's, a
-/// leaf that does not name the client, a chain out of order. Returns the
-/// leaf's public key.
-fn check_chain_for_signing(
-    chain: &[ChainCertificate],
-    key: Option<&SigningKey>,
-    client_id: &PartyId,
-) -> Result<VerifyingKey> {
-    let leaf = chain
-        .first()
-        .ok_or_else(|| Error::InvalidCertificate("the certificate chain is empty".into()))?;
-    let leaf_key = leaf.verifying_key("the leaf certificate")?;
-    if key.is_some_and(|key| !key.matches(&leaf_key)) {
-        return Err(Error::KeyMismatch);
-    }
-    if !party::names_party(&leaf.names, client_id) {
-        return Err(Error::PartyIdMismatch {
-            party: client_id.as_str().into(),
-            certificate: party::describe(&leaf.names),
-        });
-    }
-    for (position, pair) in chain.windows(2).enumerate() {
-        if let [certificate, issuer] = pair
-            && (certificate.issuer() != issuer.subject()
-                || !certificate.is_signed_by(&issuer.verifying_key("an issuer certificate")?))
-        {
-            return Err(Error::InvalidCertificate(alloc::format!(
-                "chain certificate {} did not issue certificate {position}: give the chain leaf first, each followed by its issuer",
-                position + 1
-            )));
-        }
-    }
-    Ok(leaf_key)
 }
 
 /// The claims a caller adds to the envelope: one JSON object, none of whose

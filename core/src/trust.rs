@@ -79,6 +79,14 @@ impl TrustAnchor {
         })
     }
 
+    /// An anchor trusting the certificate with this SHA-256 fingerprint.
+    pub(crate) fn from_fingerprint(sha256: [u8; 32]) -> TrustAnchor {
+        TrustAnchor {
+            sha256,
+            certificate: None,
+        }
+    }
+
     /// The anchor's SHA-256 fingerprint, upper-case hex.
     pub fn sha256_hex(&self) -> alloc::string::String {
         crate::encoding::hex_upper(&self.sha256)

@@ -6,6 +6,7 @@ use crate::backend::{Hash, SignatureScheme};
 
 /// OID contents (without tag and length).
 mod oid {
+    pub const SHA1_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
     pub const SHA256_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
     pub const SHA384_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
     pub const SHA512_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
@@ -28,7 +29,16 @@ pub(crate) fn signature_scheme(identifier: Element<'_>) -> Result<SignatureSchem
         oid::SHA384_WITH_RSA => Some(Hash::Sha384),
         oid::SHA512_WITH_RSA => Some(Hash::Sha512),
         oid::RSASSA_PSS => None,
-        _ => return Err("a signature algorithm other than RSA PKCS#1 v1.5 or PSS with SHA-2"),
+        oid::SHA1_WITH_RSA => {
+            return Err(
+                "signed with sha1WithRSAEncryption, which verifiers refuse: reissue it with sha256WithRSAEncryption",
+            );
+        }
+        _ => {
+            return Err(
+                "signed with an algorithm other than RSA PKCS#1 v1.5 or PSS with SHA-2: reissue it with sha256WithRSAEncryption",
+            );
+        }
     };
     if let Some(hash) = pkcs1 {
         null_or_absent(&mut fields)?;

@@ -55,7 +55,7 @@ impl ChainCertificate {
         )?;
         let parsed = Parsed::read(&der).map_err(|why| {
             Error::InvalidCertificate(alloc::format!(
-                "{which} is not a DER X.509 certificate: {why}"
+                "{which} could not be read as a DER X.509 certificate: {why}"
             ))
         })?;
         let key = parsed.key.ok_or_else(|| {

@@ -12,6 +12,6 @@ mod public_key;
 mod time;
 
 pub(crate) use certificate::ChainCertificate;
-pub(crate) use name::SubjectNames;
+pub(crate) use name::{SubjectNames, display_name};
 pub(crate) use path::{verify_path, verify_tail};
 pub(crate) use pem::certificates as pem_certificates;

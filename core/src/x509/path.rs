@@ -263,7 +263,8 @@ fn check_link(
     };
     if !may_issue {
         return Err(Error::UntrustedChain(alloc::format!(
-            "the issuer of x5c[{position}] is not a CA certificate"
+            "the issuer of x5c[{position}], \"{}\", is not a CA certificate (no basicConstraints CA:TRUE)",
+            display_name(issuer.subject())
         )));
     }
     Ok(())
