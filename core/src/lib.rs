@@ -43,6 +43,8 @@ mod profile;
 mod replay;
 mod satellite;
 mod signer;
+#[cfg(feature = "std")]
+pub mod system;
 mod token;
 mod trust;
 mod uuid;
