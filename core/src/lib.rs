@@ -32,6 +32,7 @@ mod claims;
 mod display;
 mod encoding;
 mod error;
+mod explain;
 mod form;
 mod jose;
 mod json;
@@ -58,6 +59,7 @@ pub use chain_cache::{
 };
 pub use display::{escape_for_display, is_hidden_character};
 pub use error::{Error, Result};
+pub use explain::{CertificateReport, Report, RuleReport, RuleStatus};
 pub use form::{
     CLIENT_ASSERTION_TYPE, DEFAULT_SCOPE, GRANT_TYPE, TokenResponse, parse_token_response,
     token_request_fields, token_request_form,

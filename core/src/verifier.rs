@@ -87,10 +87,10 @@ pub struct VerifiedAssertion {
 /// a [`ReplayCache`] to [`Verifier::verify_once`].
 #[derive(Debug, Clone)]
 pub struct Verifier {
-    audience: String,
-    anchors: Vec<TrustAnchor>,
-    leeway: u32,
-    profile: Profile,
+    pub(crate) audience: String,
+    pub(crate) anchors: Vec<TrustAnchor>,
+    pub(crate) leeway: u32,
+    pub(crate) profile: Profile,
     /// Digest of the anchors and profile: what a cached chain verdict
     /// depends on, part of every chain-cache key.
     cache_scope: [u8; 32],
@@ -371,7 +371,7 @@ impl Verifier {
     /// The whole verification. `cached` looks a chain up by its key; a chain
     /// verified here (not found, or no longer valid at `now`) is returned for
     /// the caller to cache.
-    fn accept(
+    pub(crate) fn accept(
         &self,
         token: &str,
         now: i64,
@@ -466,7 +466,7 @@ impl Verifier {
 }
 
 /// The signature, checked with the `x5c` leaf key and nothing else.
-fn verify_signature(
+pub(crate) fn verify_signature(
     parts: &CompactParts<'_>,
     algorithm: Algorithm,
     leaf_key: &VerifyingKey,
@@ -488,14 +488,15 @@ fn verify_signature(
 
 /// What the caller expects beyond the profile: which identity `iss` must
 /// match, and how large a token may be.
-struct Expect<'a> {
-    issuer: ExpectedIssuer<'a>,
-    max_token_bytes: usize,
-    max_claims_bytes: usize,
+#[derive(Clone)]
+pub(crate) struct Expect<'a> {
+    pub issuer: ExpectedIssuer<'a>,
+    pub max_token_bytes: usize,
+    pub max_claims_bytes: usize,
 }
 
 impl<'a> Expect<'a> {
-    fn assertion(client_id: Option<&'a str>) -> Self {
+    pub(crate) fn assertion(client_id: Option<&'a str>) -> Self {
         Expect {
             issuer: client_id.map_or(ExpectedIssuer::Any, ExpectedIssuer::ClientId),
             max_token_bytes: limits::MAX_TOKEN_BYTES,
@@ -503,7 +504,7 @@ impl<'a> Expect<'a> {
         }
     }
 
-    fn jwt(issuer: Option<&'a str>) -> Self {
+    pub(crate) fn jwt(issuer: Option<&'a str>) -> Self {
         Expect {
             issuer: issuer.map_or(ExpectedIssuer::Any, ExpectedIssuer::Issuer),
             max_token_bytes: limits::MAX_JWT_TOKEN_BYTES,
@@ -513,7 +514,7 @@ impl<'a> Expect<'a> {
 }
 
 /// A token that met every rule, before it is shaped for the caller.
-struct Accepted {
+pub(crate) struct Accepted {
     claims: CheckedClaims,
     chain: Arc<TrustedChain>,
     /// The claims set's JSON text, as verified.

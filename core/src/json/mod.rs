@@ -19,4 +19,4 @@ mod write;
 pub(crate) use encode::encode;
 pub(crate) use parse::parse;
 pub(crate) use value::{Object, Value};
-pub(crate) use write::{write_members, write_string};
+pub(crate) use write::{write_members, write_string, write_value};

@@ -27,6 +27,7 @@ pub(crate) struct ChainCertificate {
     /// SHA-256 of [`ChainCertificate::der`].
     pub sha256: [u8; 32],
     tbs: Range<usize>,
+    serial: Range<usize>,
     issuer: Range<usize>,
     subject: Range<usize>,
     spki: Range<usize>,
@@ -41,6 +42,8 @@ pub(crate) struct ChainCertificate {
     pub extensions: Extensions,
     /// The subject's party attributes.
     pub names: SubjectNames,
+    /// The RSA modulus size.
+    pub key_bits: usize,
 }
 
 impl ChainCertificate {
@@ -75,6 +78,7 @@ impl ChainCertificate {
         let certificate = ChainCertificate {
             sha256: Sha256::digest(&der).into(),
             tbs: range(parsed.tbs),
+            serial: range(parsed.serial),
             issuer: range(parsed.issuer),
             subject: range(parsed.subject),
             spki: range(parsed.spki),
@@ -84,6 +88,7 @@ impl ChainCertificate {
             not_after: parsed.not_after,
             extensions: parsed.extensions,
             names: parsed.names,
+            key_bits: key.bits,
             der: Vec::new(),
         };
         Ok(ChainCertificate { der, ..certificate })
@@ -101,6 +106,11 @@ impl ChainCertificate {
     /// The subject Name's DER, as received.
     pub(crate) fn subject(&self) -> &[u8] {
         self.part(&self.subject)
+    }
+
+    /// The serialNumber's content octets, as received.
+    pub(crate) fn serial(&self) -> &[u8] {
+        self.part(&self.serial)
     }
 
     /// Whether basicConstraints says this certificate is a CA.
@@ -134,6 +144,7 @@ impl ChainCertificate {
 /// The parts of a certificate, borrowed from its bytes.
 struct Parsed<'a> {
     tbs: &'a [u8],
+    serial: &'a [u8],
     issuer: &'a [u8],
     subject: &'a [u8],
     spki: &'a [u8],
@@ -165,7 +176,7 @@ impl<'a> Parsed<'a> {
                 return Err("an unknown certificate version");
             }
         }
-        fields.read(tag::INTEGER, "no serialNumber")?;
+        let serial = fields.read(tag::INTEGER, "no serialNumber")?.value;
         let inner_algorithm = fields.read(tag::SEQUENCE, "no signature algorithm in the body")?;
         // RFC 5280 §4.1.1.2: the signed body names the same algorithm.
         if inner_algorithm.raw != outer_algorithm.raw {
@@ -188,6 +199,7 @@ impl<'a> Parsed<'a> {
         fields.finish("unexpected data at the end of tbsCertificate")?;
         Ok(Parsed {
             tbs: tbs.raw,
+            serial,
             issuer: issuer.raw,
             subject: subject.raw,
             spki: spki.raw,
