@@ -197,6 +197,7 @@ pub fn cases() -> Value {
     let mut tokens = tokens;
     tokens.extend(security_review_cases());
     tokens.extend(path_rule_cases());
+    tokens.extend(openssl_path_rule_cases());
     let chain = pki("client-eori.chain.pem");
     let key = pki("client-eori.key.pem");
     let signer_inputs = json!([
@@ -338,6 +339,36 @@ fn security_review_cases() -> Vec<Value> {
         "L4: each x5c certificate must certify the one before",
     ));
     cases
+}
+
+/// The same rules on chains openssl made (`scripts/make-test-pki`,
+/// `testdata/path-rules/`), independently of the workshop above.
+fn openssl_path_rule_cases() -> Vec<Value> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testdata/path-rules/vectors.json"
+    );
+    let text = std::fs::read_to_string(path).expect("testdata/path-rules/vectors.json");
+    let vectors: Value = serde_json::from_str(&text).expect("path-rule vectors are JSON");
+    let Some(vectors) = vectors["vectors"].as_array() else {
+        return Vec::new();
+    };
+    vectors
+        .iter()
+        .map(|v| {
+            let expect = v["expect"].as_str().unwrap_or("internal");
+            let mut case = v.clone();
+            let name = v["name"].as_str().unwrap_or("unnamed");
+            case["name"] = json!(format!("openssl_{name}"));
+            case["expect"] = if expect == "valid" {
+                json!("valid")
+            } else {
+                json!({"error": expect})
+            };
+            case["note"] = json!("testdata/path-rules: a chain openssl made for one path rule");
+            case
+        })
+        .collect()
 }
 
 /// The certificate path rules (RFC 5280 §6.1, SECURITY.md), one chain per
