@@ -17,11 +17,21 @@ pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     out
 }
 
-/// Parses a SHA-256 fingerprint: 64 hex digits, either case, optionally
-/// separated by `:` (as `openssl x509 -fingerprint` prints them).
+/// Parses a SHA-256 fingerprint in its common forms: 64 hex digits, either
+/// case, optionally separated by `:` or spaces, optionally after a label
+/// (`sha256 Fingerprint=` as `openssl x509 -fingerprint` prints it,
+/// `SHA256:`, `sha256=`).
 pub(crate) fn parse_sha256_hex(text: &str) -> Option<[u8; 32]> {
+    let text = text.trim();
+    let text = match text.get(..6) {
+        Some(label) if label.eq_ignore_ascii_case("sha256") => match text.split_once('=') {
+            Some((_, value)) => value,
+            None => text.get(6..)?.trim_start_matches([':', ' ']),
+        },
+        _ => text,
+    };
     let mut out = [0u8; 32];
-    let mut digits = text.bytes().filter(|b| *b != b':');
+    let mut digits = text.bytes().filter(|b| *b != b':' && *b != b' ');
     for byte in out.iter_mut() {
         let high = hex_value(digits.next()?)?;
         let low = hex_value(digits.next()?)?;

@@ -40,7 +40,35 @@ impl TrustAnchor {
         TrustAnchor::from_sha256_hex(trimmed)
     }
 
-    /// A fingerprint anchor: 64 hex digits, either case, `:` separators allowed.
+    /// Every anchor in `text`: each certificate of a PEM bundle, or each
+    /// fingerprint of a list (one per line, or separated by commas). An
+    /// empty list is `invalid_trust_anchor`.
+    pub fn parse_all(text: &str) -> Result<Vec<TrustAnchor>> {
+        limits::check("trust anchor text size in bytes", text.len(), MAX_PEM_BYTES)?;
+        let anchors = if text.contains("-----BEGIN") {
+            x509::pem_certificates(text, "PEM trust anchors")
+                .map_err(|e| Error::InvalidTrustAnchor(alloc::format!("{e}")))?
+                .into_iter()
+                .map(TrustAnchor::from_der)
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            text.split(['\n', ','])
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(TrustAnchor::from_sha256_hex)
+                .collect::<Result<Vec<_>>>()?
+        };
+        if anchors.is_empty() {
+            return Err(Error::InvalidTrustAnchor(
+                "no trust anchor given: a PEM bundle or SHA-256 fingerprints".into(),
+            ));
+        }
+        Ok(anchors)
+    }
+
+    /// A fingerprint anchor: 64 hex digits, either case, `:` or space
+    /// separators allowed, after an optional `sha256 Fingerprint=` or
+    /// `SHA256:` label.
     pub fn from_sha256_hex(hex: &str) -> Result<TrustAnchor> {
         let sha256 = parse_sha256_hex(hex).ok_or_else(|| {
             let digits = hex.chars().filter(char::is_ascii_hexdigit).count();
