@@ -18,15 +18,15 @@ pub(crate) fn load_signer(
     chain: Option<&Path>,
     client_id: &str,
 ) -> Result<Signer, Error> {
-    let chain_pem = chain.map(read_text).transpose()?;
     if let Some(uri) = key.to_str().filter(|key| is_pkcs11_uri(key)) {
+        let chain_pem = chain.map(read_text).transpose()?;
         return ishare_jwt_pkcs11::from_pkcs11(uri, None, chain_pem.as_deref(), client_id);
     }
-    let chain_pem = chain_pem.ok_or_else(|| {
+    let chain = chain.ok_or_else(|| {
         Error::InvalidArgument(
             "--chain is required with a key file (only a pkcs11: key can read its chain from the token)"
                 .into(),
         )
     })?;
-    Signer::from_pem(read_bytes(key)?, &chain_pem, client_id)
+    Signer::from_pem(read_bytes(key)?, &read_text(chain)?, client_id)
 }
