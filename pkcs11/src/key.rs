@@ -253,7 +253,7 @@ impl Pkcs11Key {
     }
 
     /// Runs `work` on an idle session (or a new one), then gives the session
-    /// back unless the token says it is gone.
+    /// back unless the token says it is gone (removed, closed, reset).
     fn with_session<T>(&self, work: impl FnOnce(&Session) -> Result<T>) -> Result<T> {
         let idle = self
             .idle_sessions
@@ -265,8 +265,8 @@ impl Pkcs11Key {
             None => self.token.open_session()?,
         };
         let result = work(&session);
-        let alive = session.get_session_info().is_ok();
-        if alive {
+        // Only a failure asks the token whether the session is still there.
+        if result.is_ok() || session.get_session_info().is_ok() {
             self.idle_sessions
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
