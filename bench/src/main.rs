@@ -7,7 +7,9 @@
 //! `PATH --rust-only --label aws-lc`: only our Rust rows, printed one per
 //! line, tab-separated, for the calling run to add to its table.
 //! `--redis-only`: only the Redis replay store rows (and their note), printed
-//! as the table would show them.
+//! as the table would show them. `--pkcs11-uri URI`: a key on a PKCS#11
+//! token (with the PIN in the URI) to sign with beside the PEM signer;
+//! `--pkcs11-only`: only those rows.
 // A measuring harness, not library code: a failed set-up aborts the run.
 #![allow(
     clippy::unwrap_used,
@@ -19,6 +21,7 @@
 mod c_abi;
 mod external;
 mod measure;
+mod pkcs11_cases;
 mod redis_cases;
 mod review_cases;
 mod rust_cases;
@@ -38,6 +41,8 @@ struct Options {
     write: Option<String>,
     rust_only: bool,
     redis_only: bool,
+    pkcs11_uri: Option<String>,
+    pkcs11_only: bool,
     label: String,
 }
 
@@ -51,6 +56,8 @@ fn options() -> Options {
         write: None,
         rust_only: false,
         redis_only: false,
+        pkcs11_uri: None,
+        pkcs11_only: false,
         label: if cfg!(feature = "aws-lc") {
             "aws-lc"
         } else {
@@ -68,6 +75,10 @@ fn options() -> Options {
             options.redis_only = true;
             continue;
         }
+        if arg == "--pkcs11-only" {
+            options.pkcs11_only = true;
+            continue;
+        }
         let value = args.next();
         match (arg.as_str(), value) {
             ("--python", Some(v)) => options.python = Some(v),
@@ -77,6 +88,7 @@ fn options() -> Options {
             ("--c-bench", Some(v)) => options.c_bench = Some(v),
             ("--seconds", Some(v)) => options.seconds = v.parse().unwrap_or(2.0),
             ("--write", Some(v)) => options.write = Some(v),
+            ("--pkcs11-uri", Some(v)) => options.pkcs11_uri = Some(v),
             (other, _) => {
                 eprintln!("unknown or incomplete option {other}");
                 std::process::exit(2);
@@ -121,6 +133,16 @@ fn main() {
 
     if options.redis_only {
         redis_rows(seconds, &mut rows, &mut notes);
+        print!("{}", table(&rows, &notes));
+        return;
+    }
+    if options.pkcs11_only {
+        pkcs11_rows(
+            seconds,
+            options.pkcs11_uri.as_deref(),
+            &mut rows,
+            &mut notes,
+        );
         print!("{}", table(&rows, &notes));
         return;
     }
@@ -207,6 +229,12 @@ fn main() {
         versus: ratio(warm + full, warm + empty, Some(2.0), "with an empty cache"),
     });
     redis_rows(seconds, &mut rows, &mut notes);
+    pkcs11_rows(
+        seconds,
+        options.pkcs11_uri.as_deref(),
+        &mut rows,
+        &mut notes,
+    );
     if let Some((sign, verify)) = openssl {
         for (name, micros) in [
             ("openssl speed rsa2048: sign", sign),
@@ -383,6 +411,34 @@ fn redis_rows(seconds: f64, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
             ));
         }
         Err(why) => notes.push(format!("Redis replay store not measured: {why}")),
+    }
+}
+
+/// Signing through a PKCS#11 token beside the PEM signer with the same key
+/// (see `pkcs11_cases`), or a note saying why it was not measured.
+fn pkcs11_rows(seconds: f64, uri: Option<&str>, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
+    let Some(uri) = uri else {
+        notes.push("PKCS#11 signing not measured: no token (scripts/bench makes a SoftHSM one when softhsm2 and opensc are installed)".into());
+        return;
+    };
+    eprintln!("measuring signing through PKCS#11 …");
+    match pkcs11_cases::device_sign(seconds, uri) {
+        Ok([(pem_name, pem), (device_name, device)]) => {
+            rows.push(Row {
+                name: pem_name,
+                micros: pem.micros,
+                per_op: format!("{:.0} allocs, {:.0} B", pem.allocations, pem.bytes),
+                versus: "reference".into(),
+            });
+            rows.push(Row {
+                name: device_name,
+                micros: device.micros,
+                per_op: format!("{:.0} allocs, {:.0} B", device.allocations, device.bytes),
+                versus: ratio(device.micros, pem.micros, None, "PEM key in memory"),
+            });
+            notes.push("PKCS#11 rows: the same key (testdata/pki/client-eori) as a PEM in memory and as a sensitive, non-extractable object on a SoftHSM token made for the run (scripts/softhsm-token); the token's row includes a session taken from and given back to the signer's pool and the signature's check with the leaf key; SoftHSM does its RSA with its own crypto library, so this row measures the PKCS#11 path, not a hardware HSM".into());
+        }
+        Err(why) => notes.push(format!("PKCS#11 signing not measured: {why}")),
     }
 }
 
