@@ -8,7 +8,10 @@
 //!
 //! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId, profile)`,
 //!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`,
-//!   `signJwt(audience, claimsJson, now, jti)`.
+//!   `signJwt(audience, claimsJson, now, jti)`; `Signer.fromCallback(chainPem,
+//!   clientId, signer, profile)` with the app's [`ExternalSigner`] (a key
+//!   that never leaves Android Keystore, the Keychain or an HSM), which signs
+//!   each [`PendingSignature`].
 //! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
 //!   `verify(token, now, clientId)` → [`Assertion`],
 //!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on.
@@ -32,6 +35,7 @@
 
 mod endpoint;
 mod error;
+mod external;
 mod jwt;
 mod profile;
 mod satellite;
@@ -47,6 +51,7 @@ pub use endpoint::{
     token_response_body, token_response_headers,
 };
 pub use error::{IshareJwtError, panic_selftest};
+pub use external::{ExternalSigner, PendingSignature};
 pub use jwt::VerifiedJwt;
 pub use profile::Profile;
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};
