@@ -19,6 +19,12 @@
 #include <stdint.h>
 
 /**
+ * The size of the buffer a signing callback writes into: room for an RSA
+ * signature of up to 8192 bits.
+ */
+#define ISHARE_SIGNATURE_CAPACITY 1024
+
+/**
  * The result of every fallible function. `ISHARE_STATUS_OK` (0) is success;
  * every other value is one kind of error of the core library, with the same
  * stable number (`ishare_status_kind` names it, `ishare_last_error` gives
@@ -381,6 +387,43 @@ typedef struct ishare_token_step ishare_token_step;
  */
 typedef struct ishare_verifier ishare_verifier;
 
+/**
+ * Signs one token for `ishare_signer_from_callback`.
+ *
+ * Called with the `ctx` given there; `message`/`message_len`: the JWS
+ * signing input (`header.payload`); `digest`/`digest_len`: its SHA-256 (32
+ * bytes); `algorithm`: the JWS algorithm, `"RS256"`. A service that
+ * signs a digest (AWS KMS with `MessageType=DIGEST`, Azure Key Vault
+ * `sign` with `RS256`, Google Cloud KMS `asymmetricSign`) takes `digest`;
+ * one that hashes itself takes `message`; a raw RSA PKCS#1 v1.5 signer
+ * (PKCS#11 `CKM_RSA_PKCS`) takes the DER DigestInfo: the 19 bytes
+ * `30 31 30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20` followed by
+ * `digest`.
+ *
+ * Write the RSASSA-PKCS1-v1_5 SHA-256 signature (as many bytes as the key's
+ * modulus) to `signature_out`, which holds `signature_capacity`
+ * (`ISHARE_SIGNATURE_CAPACITY`) bytes, set `*signature_len_out` to its
+ * length and return 0. Return any other value on failure: the signing call
+ * then fails with `ISHARE_STATUS_KEY_STORE`, the detail naming the value.
+ * A signature that the leaf certificate's key does not verify (another
+ * key, another padding, garbage) gives `ISHARE_STATUS_KEY_MISMATCH`;
+ * never a token.
+ *
+ * The pointers are valid only during the call. The callback runs on the
+ * thread that signs, and on several threads at once when several threads
+ * sign with one signer: make `ctx` safe for that, or use one signer per
+ * thread. It must return normally (no `longjmp`, no C++ exception).
+ */
+typedef int (*ishare_sign_callback)(void *ctx,
+                                    const uint8_t *message,
+                                    size_t message_len,
+                                    const uint8_t *digest,
+                                    size_t digest_len,
+                                    const char *algorithm,
+                                    uint8_t *signature_out,
+                                    size_t signature_capacity,
+                                    size_t *signature_len_out);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -491,6 +534,40 @@ int64_t ishare_assertion_replay_until(const ishare_assertion *assertion);
  * `_verify_unrecorded`) not freed before.
  */
 void ishare_assertion_free(ishare_assertion *assertion);
+
+/**
+ * Loads a signer whose signatures come from `sign_fn` (see
+ * `ishare_sign_callback`): for a key in a key service (Azure Key Vault,
+ * AWS KMS, Google Cloud KMS), a TPM, or a device the caller drives
+ * itself. `chain_pem`: the PEM certificate chain, leaf first; `client_id`:
+ * the party id the leaf names. `ctx` is passed to every call of `sign_fn`
+ * as it is (it may be NULL).
+ *
+ * Every signing function works with the signer (`ishare_signer_client_assertion`,
+ * `ishare_signer_sign_jwt`, `ishare_signer_token_request`, the token
+ * manager); each signature is checked with the leaf's key before a token
+ * is returned. A NULL `sign_fn` is `ISHARE_STATUS_INVALID_ARGUMENT`.
+ *
+ * On success stores a new signer in `*signer_out`; otherwise leaves it
+ * untouched.
+ *
+ * Ownership: the strings are only read during the call. `ctx` stays the
+ * caller's: it must stay valid until the signer is freed (and the token
+ * manager that took the signer over, if any); free it after
+ * `ishare_signer_free`. The caller owns the new signer.
+ *
+ * # Safety
+ *
+ * Each string is NULL or NUL-terminated; `signer_out` is NULL or
+ * writable; `sign_fn` is NULL or a function of the documented shape that
+ * may be called as `ishare_sign_callback` says, with `ctx`, until the
+ * signer is freed.
+ */
+ishare_status ishare_signer_from_callback(const char *chain_pem,
+                                          const char *client_id,
+                                          ishare_sign_callback sign_fn,
+                                          void *ctx,
+                                          ishare_signer **signer_out);
 
 /**
  * The whole payload: the JWT claims set's JSON text exactly as it was
@@ -683,6 +760,45 @@ size_t ishare_last_error_token_endpoint_description(char *buf, size_t buf_len);
  * a panic never crosses into C. Has no other effect.
  */
 ishare_status ishare_panic_selftest(void);
+
+/**
+ * Loads a signer whose private key never leaves its PKCS#11 device (an
+ * HSM, a USB token, a smart card), named by an RFC 7512 URI:
+ * `pkcs11:token=…;object=…;id=%01;type=private?module-path=/path/module.so&pin-source=file:/path`.
+ * The module is loaded at run time, once per process.
+ *
+ * `pin`: NULL means the URI's `pin-value` or `pin-source`, else the
+ * environment variable `ISHARE_PKCS11_PIN` (none is needed for a token
+ * without login or with a PIN pad). `chain_pem`: the PEM certificate
+ * chain, leaf first; NULL means the chain stored on the token (the
+ * certificate object with the key's id, or label, and its issuers).
+ * `client_id`: the party id the leaf names.
+ *
+ * The token signs with `CKM_SHA256_RSA_PKCS` (or `CKM_RSA_PKCS` over the
+ * DigestInfo); every signature is checked with the leaf's key. Errors:
+ * a malformed URI is `ISHARE_STATUS_INVALID_ARGUMENT` naming the part; a
+ * module that does not load, a token or key not found, a wrong or locked
+ * PIN, a device error are `ISHARE_STATUS_KEY_STORE`, the detail naming the
+ * token and the object, never the PIN; a token key that is not the
+ * leaf's is `ISHARE_STATUS_KEY_MISMATCH`.
+ *
+ * On success stores a new signer in `*signer_out`; otherwise leaves it
+ * untouched. Like every signer it is thread-safe: each signature takes a
+ * PKCS#11 session of its own, so threads sign in parallel.
+ *
+ * Ownership: the strings are only read during the call (the PIN is kept in
+ * memory wiped when the signer is freed; clear your copy). The caller owns
+ * the new signer and frees it with `ishare_signer_free`.
+ *
+ * # Safety
+ *
+ * Each string is NULL or NUL-terminated; `signer_out` is NULL or writable.
+ */
+ishare_status ishare_signer_from_pkcs11(const char *uri,
+                                        const char *pin,
+                                        const char *chain_pem,
+                                        const char *client_id,
+                                        ishare_signer **signer_out);
 
 /**
  * Judges a verified `parties_token` (the answer of a satellite's

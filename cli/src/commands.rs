@@ -4,15 +4,12 @@ use std::path::PathBuf;
 
 use ishare_jwt::{Error, PartyInfo, Signer, TrustAnchor, VerifiedAssertion, VerifiedJwt, Verifier};
 
-use crate::io::{now, read_bytes, read_text, rng, token_argument};
+use crate::io::{now, read_text, rng, token_argument};
+use crate::key_source;
 use crate::{SignArgs, TokenArgs, VerifyArgs, VerifyJwtArgs};
 
 fn load_signer(args: &SignArgs) -> Result<Signer, Error> {
-    Signer::from_pem(
-        read_bytes(&args.key)?,
-        &read_text(&args.chain)?,
-        &args.client_id,
-    )
+    key_source::load_signer(&args.key, args.chain.as_deref(), &args.client_id)
 }
 
 fn sign(args: &SignArgs) -> Result<(Signer, String), Error> {
@@ -55,11 +52,7 @@ pub(crate) fn token(args: &TokenArgs) -> Result<String, Error> {
             args.timeout
         )));
     }
-    let signer = Signer::from_pem(
-        read_bytes(&args.key)?,
-        &read_text(&args.chain)?,
-        &args.client_id,
-    )?;
+    let signer = key_source::load_signer(&args.key, args.chain.as_deref(), &args.client_id)?;
     let mut manager = ishare_jwt::TokenManager::new(signer);
     let key = ishare_jwt::TokenKey::new(&args.audience, &args.url, &args.scope);
     let at = now()?;

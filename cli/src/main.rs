@@ -5,6 +5,7 @@ mod commands;
 mod demo;
 mod http;
 mod io;
+mod key_source;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -71,12 +72,15 @@ enum Command {
 /// What signing needs.
 #[derive(Args)]
 pub(crate) struct SignArgs {
-    /// Private key file: PKCS#8 or PKCS#1, PEM or DER.
+    /// Private key file (PKCS#8 or PKCS#1, PEM or DER), or a key on a
+    /// PKCS#11 token: `pkcs11:token=…;object=…?module-path=…` (the PIN from
+    /// the URI's pin-source or the ISHARE_PKCS11_PIN environment variable).
     #[arg(long)]
     key: PathBuf,
-    /// Certificate chain file (PEM), leaf first.
+    /// Certificate chain file (PEM), leaf first. Optional with a pkcs11:
+    /// key: the chain is then read from the token's certificate objects.
     #[arg(long)]
-    chain: PathBuf,
+    chain: Option<PathBuf>,
     /// Our party id (EORI or did:ishare).
     #[arg(long = "client")]
     client_id: String,
@@ -94,12 +98,15 @@ pub(crate) struct SignArgs {
 /// What fetching an access token needs.
 #[derive(Args)]
 pub(crate) struct TokenArgs {
-    /// Private key file: PKCS#8 or PKCS#1, PEM or DER.
+    /// Private key file (PKCS#8 or PKCS#1, PEM or DER), or a key on a
+    /// PKCS#11 token: `pkcs11:token=…;object=…?module-path=…` (the PIN from
+    /// the URI's pin-source or the ISHARE_PKCS11_PIN environment variable).
     #[arg(long)]
     key: PathBuf,
-    /// Certificate chain file (PEM), leaf first.
+    /// Certificate chain file (PEM), leaf first. Optional with a pkcs11:
+    /// key: the chain is then read from the token's certificate objects.
     #[arg(long)]
-    chain: PathBuf,
+    chain: Option<PathBuf>,
     /// Our party id (EORI or did:ishare).
     #[arg(long = "client")]
     client_id: String,

@@ -27,10 +27,12 @@
 #![allow(unsafe_code)]
 
 mod assertion;
+mod callback_signer;
 mod jwt;
 mod last_error;
 mod os;
 mod panic;
+mod pkcs11_signer;
 mod satellite;
 mod signer;
 mod status;
@@ -45,6 +47,9 @@ pub use assertion::{
     ishare_assertion_jti, ishare_assertion_leaf_sha256, ishare_assertion_replay_key,
     ishare_assertion_replay_until,
 };
+pub use callback_signer::{
+    ISHARE_SIGNATURE_CAPACITY, ishare_sign_callback, ishare_signer_from_callback,
+};
 pub use jwt::{
     ishare_jwt, ishare_jwt_audience, ishare_jwt_claims_json, ishare_jwt_expires_at,
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
@@ -55,6 +60,7 @@ pub use last_error::{
     ishare_last_error_token_endpoint_error, ishare_last_error_token_endpoint_status,
 };
 pub use panic::ishare_panic_selftest;
+pub use pkcs11_signer::ishare_signer_from_pkcs11;
 pub use satellite::{
     ishare_anchor_list, ishare_anchor_list_free, ishare_anchor_list_get, ishare_anchor_list_len,
     ishare_anchor_list_roots, ishare_check_party, ishare_party_info, ishare_party_info_certificate,

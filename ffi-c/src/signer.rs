@@ -23,6 +23,11 @@ pub struct ishare_signer {
 }
 
 impl ishare_signer {
+    /// A handle over a signer made elsewhere (a device, a callback).
+    pub(crate) fn new(inner: Signer) -> ishare_signer {
+        ishare_signer { inner }
+    }
+
     /// The core signer, for a handle that takes this one over.
     pub(crate) fn into_inner(self) -> Signer {
         self.inner

@@ -22,6 +22,10 @@ void case_begin(const char *name);
 /* Ends the current case, counting it as passed when none of its checks failed. */
 void case_end(void);
 
+/* Prints `c: N passed, M failed` for the cases so far; returns the exit
+ * status (0 when none failed). For runners built with -DHARNESS_NO_MAIN. */
+int harness_summary(void);
+
 /* Records a failed check when `ok` is 0. Returns `ok`. */
 int check_impl(int ok, const char *what, const char *file, int line);
 /* Checks that `got` is `want`, printing both kinds and the last error if not. */
