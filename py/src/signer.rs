@@ -1,5 +1,6 @@
 //! `ishare_jwt.Signer`: the client side.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -119,6 +120,38 @@ impl PySigner {
         let key = Box::new(PythonKey::new(sign.clone().unbind()));
         PySigner::build(py, profile.as_deref(), || {
             ishare_jwt::Signer::from_external_pem(key, &chain, client_id)
+        })
+    }
+
+    /// A signer whose key is on a PKCS#11 device (an HSM, a USB token, a
+    /// smart card), named by an RFC 7512 URI
+    /// (`pkcs11:token=…;object=…?module-path=…`). The PIN: `pin`, else the
+    /// URI's `pin-value` / `pin-source`, else the environment variable
+    /// `ISHARE_PKCS11_PIN`; it never appears in an error or a repr. The
+    /// chain: `chain_pem` (leaf first), else the token's certificate objects.
+    /// A module that does not load, a token or key not found, a wrong PIN
+    /// raise `KeyStoreError`; a key that is not the leaf's `KeyMismatchError`.
+    #[staticmethod]
+    #[pyo3(signature = (uri, *, client_id, pin = None, chain_pem = None, profile = None))]
+    fn from_pkcs11(
+        py: Python<'_>,
+        uri: &str,
+        client_id: &str,
+        pin: Option<String>,
+        chain_pem: Option<&Bound<'_, PyAny>>,
+        profile: Option<PyRef<'_, PyProfile>>,
+    ) -> BindingResult<PySigner> {
+        let pin = pin.map(Zeroizing::new);
+        let chain = chain_pem
+            .map(|chain| pem_text(chain, "chain_pem", PemKind::Chain).map(Cow::into_owned))
+            .transpose()?;
+        PySigner::build(py, profile.as_deref(), || {
+            ishare_jwt_pkcs11::from_pkcs11(
+                uri,
+                pin.as_deref().map(String::as_str),
+                chain.as_deref(),
+                client_id,
+            )
         })
     }
 

@@ -11,7 +11,8 @@
 //!   `signJwt(audience, claimsJson, now, jti)`; `Signer.fromCallback(chainPem,
 //!   clientId, signer, profile)` with the app's [`ExternalSigner`] (a key
 //!   that never leaves Android Keystore, the Keychain or an HSM), which signs
-//!   each [`PendingSignature`].
+//!   each [`PendingSignature`]; `Signer.fromPkcs11(uri, clientId, pin,
+//!   chainPem, profile)` with a key on a PKCS#11 device (feature `pkcs11`).
 //! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
 //!   `verify(token, now, clientId)` → [`Assertion`],
 //!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on.
@@ -37,6 +38,8 @@ mod endpoint;
 mod error;
 mod external;
 mod jwt;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
 mod profile;
 mod satellite;
 mod signer;

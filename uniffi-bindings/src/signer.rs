@@ -20,6 +20,13 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// The object around a core signer.
+    pub(crate) fn wrap(inner: ishare_jwt::Signer) -> Arc<Self> {
+        Arc::new(Signer {
+            inner: Arc::new(inner),
+        })
+    }
+
     /// The core signer, for a token manager to share.
     pub(crate) fn shared(&self) -> Arc<ishare_jwt::Signer> {
         Arc::clone(&self.inner)
@@ -44,9 +51,7 @@ impl Signer {
             let key_pem = Zeroizing::new(key_pem);
             let inner = ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, &client_id)?
                 .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Arc::new(Signer {
-                inner: Arc::new(inner),
-            }))
+            Ok(Signer::wrap(inner))
         })
     }
 
@@ -68,9 +73,7 @@ impl Signer {
             let key = Box::new(ForeignKey(signer));
             let inner = ishare_jwt::Signer::from_external_pem(key, &chain_pem, &client_id)?
                 .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Arc::new(Signer {
-                inner: Arc::new(inner),
-            }))
+            Ok(Signer::wrap(inner))
         })
     }
 

@@ -115,6 +115,21 @@ class Signer:
         caused by its exception.
         """
     @staticmethod
+    def from_pkcs11(
+        uri: str,
+        *,
+        client_id: str,
+        pin: str | None = None,
+        chain_pem: _Pem | None = None,
+        profile: Profile | None = None,
+    ) -> Signer:
+        """A signer whose key is on a PKCS#11 device, named by an RFC 7512 URI.
+
+        The PIN: ``pin``, else the URI's ``pin-value``/``pin-source``, else
+        ``ISHARE_PKCS11_PIN``; the chain: ``chain_pem``, else the token's certificates.
+        A device failure raises ``KeyStoreError`` (never naming the PIN).
+        """
+    @staticmethod
     def from_chain_pem(
         chain_pem: _Pem, client_id: str, *, profile: Profile | None = None
     ) -> Signer:
