@@ -63,9 +63,19 @@ impl From<BindingError> for PyErr {
     fn from(error: BindingError) -> Self {
         match error {
             BindingError::Python(error) => error,
-            BindingError::Core(error) => {
-                Python::attach(|py| core_exception(py, &error).unwrap_or_else(|failed| failed))
-            }
+            BindingError::Core(error) => Python::attach(|py| {
+                let exception = core_exception(py, &error).unwrap_or_else(|failed| failed);
+                // A key callback that raised: its exception is the cause.
+                match crate::key_callback::callback_failure(py, &error) {
+                    Ok(cause) => {
+                        if cause.is_some() {
+                            exception.set_cause(py, cause);
+                        }
+                        exception
+                    }
+                    Err(interrupt) => interrupt,
+                }
+            }),
             BindingError::OAuth(error) => {
                 Python::attach(|py| oauth_exception(py, &error).unwrap_or_else(|failed| failed))
             }

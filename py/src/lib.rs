@@ -9,6 +9,7 @@ mod assertion;
 mod convert;
 mod errors;
 mod jwt;
+mod key_callback;
 mod oauth;
 mod profile;
 mod replay_store;
@@ -29,6 +30,11 @@ mod _native {
     use crate::assertion::PyAssertion;
     #[pymodule_export]
     use crate::jwt::PyVerifiedJwt;
+    #[pymodule_export]
+    use crate::key_callback::PyPendingSignature;
+    // For ishare_jwt.AsyncSigner: not in `__all__`.
+    #[pymodule_export]
+    use crate::key_callback::{key_callback_error, key_callback_signature};
     #[pymodule_export]
     use crate::profile::PyProfile;
     #[pymodule_export]
@@ -83,6 +89,7 @@ fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let mut public: Vec<String> = [
         "Assertion",
         "PartyInfo",
+        "PendingSignature",
         "Profile",
         "Signer",
         "VerifiedJwt",

@@ -1,8 +1,10 @@
 //! `ishare_jwt.Signer`: the client side.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use zeroize::Zeroizing;
@@ -10,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::convert::{PemKind, now_or_clock, os_rng, pem_text, read_pem_file};
 use crate::errors::{BindingResult, guarded};
 use crate::jwt::claims_text;
+use crate::key_callback::{PyPendingSignature, PythonKey};
 use crate::profile::{PyProfile, or_ishare};
 
 /// Signs iSHARE client assertions for one party: its private key, its
@@ -30,13 +33,20 @@ impl PySigner {
         client_id: &str,
         profile: Option<&PyProfile>,
     ) -> BindingResult<PySigner> {
+        PySigner::build(py, profile, || {
+            ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, client_id)
+        })
+    }
+
+    /// The signer `make` loads (with the GIL released), making tokens of
+    /// `profile`.
+    fn build(
+        py: Python<'_>,
+        profile: Option<&PyProfile>,
+        make: impl FnOnce() -> ishare_jwt::Result<ishare_jwt::Signer> + Send,
+    ) -> BindingResult<PySigner> {
         let profile = or_ishare(profile);
-        let inner = py.detach(|| {
-            guarded(|| {
-                ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, client_id)?
-                    .with_profile(profile)
-            })
-        })?;
+        let inner = py.detach(|| guarded(|| make()?.with_profile(profile)))?;
         Ok(PySigner {
             inner: Arc::new(inner),
         })
@@ -80,6 +90,145 @@ impl PySigner {
         let key = Zeroizing::new(read_pem_file(&key_path, "key_path", PemKind::Key)?);
         let chain = read_pem_file(&chain_path, "chain_path", PemKind::Chain)?;
         PySigner::load(py, key, chain, client_id, profile.as_deref())
+    }
+
+    /// A signer whose key never leaves its device or service: `sign(pending)`
+    /// is called for each signature with a `PendingSignature` (`.message`,
+    /// `.digest`, `.digest_info`, `.algorithm`) and returns the
+    /// RSASSA-PKCS1-v1_5 SHA-256 signature bytes. The signature is checked
+    /// with the chain's leaf key (`KeyMismatchError` otherwise); a `sign`
+    /// that raises, or returns anything but bytes, raises `KeyStoreError`
+    /// (its `__cause__` the callback's exception). `sign` is called from
+    /// whichever thread signs, with the GIL held.
+    #[staticmethod]
+    #[pyo3(signature = (chain_pem, client_id, sign, *, profile = None))]
+    fn from_callback(
+        py: Python<'_>,
+        chain_pem: &Bound<'_, PyAny>,
+        client_id: &str,
+        sign: &Bound<'_, PyAny>,
+        profile: Option<PyRef<'_, PyProfile>>,
+    ) -> BindingResult<PySigner> {
+        if !sign.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "sign must be callable, not {}",
+                sign.get_type().name()?
+            ))
+            .into());
+        }
+        let chain = pem_text(chain_pem, "chain_pem", PemKind::Chain)?.into_owned();
+        let key = Box::new(PythonKey::new(sign.clone().unbind()));
+        PySigner::build(py, profile.as_deref(), || {
+            ishare_jwt::Signer::from_external_pem(key, &chain, client_id)
+        })
+    }
+
+    /// A signer whose key is on a PKCS#11 device (an HSM, a USB token, a
+    /// smart card), named by an RFC 7512 URI
+    /// (`pkcs11:token=…;object=…?module-path=…`). The PIN: `pin`, else the
+    /// URI's `pin-value` / `pin-source`, else the environment variable
+    /// `ISHARE_PKCS11_PIN`; it never appears in an error or a repr. The
+    /// chain: `chain_pem` (leaf first), else the token's certificate objects.
+    /// A module that does not load, a token or key not found, a wrong PIN
+    /// raise `KeyStoreError`; a key that is not the leaf's `KeyMismatchError`.
+    #[staticmethod]
+    #[pyo3(signature = (uri, *, client_id, pin = None, chain_pem = None, profile = None))]
+    fn from_pkcs11(
+        py: Python<'_>,
+        uri: &str,
+        client_id: &str,
+        pin: Option<String>,
+        chain_pem: Option<&Bound<'_, PyAny>>,
+        profile: Option<PyRef<'_, PyProfile>>,
+    ) -> BindingResult<PySigner> {
+        let pin = pin.map(Zeroizing::new);
+        let chain = chain_pem
+            .map(|chain| pem_text(chain, "chain_pem", PemKind::Chain).map(Cow::into_owned))
+            .transpose()?;
+        PySigner::build(py, profile.as_deref(), || {
+            ishare_jwt_pkcs11::from_pkcs11(
+                uri,
+                pin.as_deref().map(String::as_str),
+                chain.as_deref(),
+                client_id,
+            )
+        })
+    }
+
+    /// A signer holding no key at all: it prepares tokens
+    /// (`prepare_assertion`, `prepare_jwt`); the device signs the pending
+    /// signature; `finish` checks that signature and returns the token. Its
+    /// `client_assertion`, `token_request` and `sign_jwt` raise
+    /// `InvalidKeyError`.
+    #[staticmethod]
+    #[pyo3(signature = (chain_pem, client_id, *, profile = None))]
+    fn from_chain_pem(
+        py: Python<'_>,
+        chain_pem: &Bound<'_, PyAny>,
+        client_id: &str,
+        profile: Option<PyRef<'_, PyProfile>>,
+    ) -> BindingResult<PySigner> {
+        let chain = pem_text(chain_pem, "chain_pem", PemKind::Chain)?.into_owned();
+        PySigner::build(py, profile.as_deref(), || {
+            ishare_jwt::Signer::from_chain_pem(&chain, client_id)
+        })
+    }
+
+    /// What `client_assertion` would sign, for a key elsewhere to sign;
+    /// `finish` makes the token.
+    #[pyo3(signature = (audience, *, now = None, jti = None))]
+    fn prepare_assertion(
+        &self,
+        py: Python<'_>,
+        audience: &str,
+        now: Option<i64>,
+        jti: Option<&str>,
+    ) -> BindingResult<PyPendingSignature> {
+        let inner = py.detach(|| {
+            guarded(|| {
+                let issued_at = now_or_clock(now)?;
+                self.inner
+                    .prepare_assertion(&mut os_rng(), audience, issued_at, jti)
+            })
+        })?;
+        Ok(PyPendingSignature { inner })
+    }
+
+    /// What `sign_jwt` would sign (same arguments), for a key elsewhere to
+    /// sign; `finish` makes the token.
+    #[pyo3(signature = (audience, claims = None, *, claims_json = None, now = None, jti = None))]
+    fn prepare_jwt(
+        &self,
+        py: Python<'_>,
+        audience: &str,
+        claims: Option<&Bound<'_, PyAny>>,
+        claims_json: Option<String>,
+        now: Option<i64>,
+        jti: Option<&str>,
+    ) -> BindingResult<PyPendingSignature> {
+        let claims_json = claims_text(claims, claims_json)?;
+        let inner = py.detach(|| {
+            guarded(|| {
+                let now = now_or_clock(now)?;
+                self.inner
+                    .prepare_jwt(&mut os_rng(), audience, claims_json.as_deref(), now, jti)
+            })
+        })?;
+        Ok(PyPendingSignature { inner })
+    }
+
+    /// The token, once `signature` (RSASSA-PKCS1-v1_5 SHA-256 over
+    /// `pending.message`) verifies with the chain's leaf key;
+    /// `KeyMismatchError` otherwise (another key, another padding, garbage).
+    fn finish(
+        &self,
+        py: Python<'_>,
+        pending: PyRef<'_, PyPendingSignature>,
+        signature: &[u8],
+    ) -> BindingResult<String> {
+        let pending = pending.inner.clone();
+        let token = py.detach(|| guarded(|| self.inner.finish(pending, signature)))?;
+        Ok(token)
     }
 
     /// A signed client assertion for `audience`, issued at `now` (Unix

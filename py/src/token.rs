@@ -49,6 +49,18 @@ impl PyTokenManager {
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// `look(manager)` under the read lock, waited for with the GIL
+    /// released: `get` holds the lock while a key callback may wait for the
+    /// GIL, and a queued writer stops new readers, so a reader holding the
+    /// GIL could wait for ever.
+    fn reading<T: Send>(
+        &self,
+        py: Python<'_>,
+        look: impl FnOnce(&ishare_jwt::TokenManager) -> T + Send,
+    ) -> T {
+        py.detach(|| look(&self.read()))
+    }
+
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, ishare_jwt::TokenManager> {
         self.inner.write().unwrap_or_else(PoisonError::into_inner)
     }
@@ -84,6 +96,7 @@ impl PyTokenManager {
     #[pyo3(signature = (server_id, token_url, scope, *, now = None))]
     fn cached(
         &self,
+        py: Python<'_>,
         server_id: &str,
         token_url: &str,
         scope: &str,
@@ -92,8 +105,7 @@ impl PyTokenManager {
         let now = now_or_clock(now)?;
         let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
         Ok(self
-            .read()
-            .cached(&key, now)
+            .reading(py, |manager| manager.cached(&key, now))
             .map(|inner| PyAccessToken { inner }))
     }
 
@@ -149,9 +161,9 @@ impl PyTokenManager {
 
     /// The key's name in a store shared by every instance: lower-case hex
     /// SHA-256 of the client id, server id, token URL and scope (0-separated).
-    fn cache_key(&self, server_id: &str, token_url: &str, scope: &str) -> String {
+    fn cache_key(&self, py: Python<'_>, server_id: &str, token_url: &str, scope: &str) -> String {
         let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
-        self.read().cache_key(&key)
+        self.reading(py, |manager| manager.cache_key(&key))
     }
 
     /// Caches a token another instance fetched (read from a shared store).
@@ -183,23 +195,24 @@ impl PyTokenManager {
 
     /// Seconds before expiry at which a token is renewed.
     #[getter]
-    fn refresh_before(&self) -> u32 {
-        self.read().refresh_before()
+    fn refresh_before(&self, py: Python<'_>) -> u32 {
+        self.reading(py, ishare_jwt::TokenManager::refresh_before)
     }
 
     /// How many keys hold a token.
-    fn __len__(&self) -> usize {
-        self.read().len()
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.reading(py, ishare_jwt::TokenManager::len)
     }
 
-    fn __repr__(&self) -> String {
-        let manager = self.read();
-        format!(
-            "TokenManager(client_id={:?}, refresh_before={}, cached={})",
-            manager.signer().client_id().as_str(),
-            manager.refresh_before(),
-            manager.len()
-        )
+    fn __repr__(&self, py: Python<'_>) -> String {
+        self.reading(py, |manager| {
+            format!(
+                "TokenManager(client_id={:?}, refresh_before={}, cached={})",
+                manager.signer().client_id().as_str(),
+                manager.refresh_before(),
+                manager.len()
+            )
+        })
     }
 }
 

@@ -8,7 +8,11 @@
 //!
 //! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId, profile)`,
 //!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`,
-//!   `signJwt(audience, claimsJson, now, jti)`.
+//!   `signJwt(audience, claimsJson, now, jti)`; `Signer.fromCallback(chainPem,
+//!   clientId, signer, profile)` with the app's [`ExternalSigner`] (a key
+//!   that never leaves Android Keystore, the Keychain or an HSM), which signs
+//!   each [`PendingSignature`]; `Signer.fromPkcs11(uri, clientId, pin,
+//!   chainPem, profile)` with a key on a PKCS#11 device (feature `pkcs11`).
 //! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
 //!   `verify(token, now, clientId)` → [`Assertion`],
 //!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on.
@@ -32,7 +36,10 @@
 
 mod endpoint;
 mod error;
+mod external;
 mod jwt;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
 mod profile;
 mod satellite;
 mod signer;
@@ -47,6 +54,7 @@ pub use endpoint::{
     token_response_body, token_response_headers,
 };
 pub use error::{IshareJwtError, panic_selftest};
+pub use external::{ExternalSigner, PendingSignature};
 pub use jwt::VerifiedJwt;
 pub use profile::Profile;
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};

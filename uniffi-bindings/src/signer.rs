@@ -6,6 +6,7 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::error::{IshareJwtError, guard};
+use crate::external::{ExternalSigner, ForeignKey};
 use crate::profile::{Profile, or_ishare};
 use crate::system::{now_or_clock, os_rng};
 
@@ -19,6 +20,13 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// The object around a core signer.
+    pub(crate) fn wrap(inner: ishare_jwt::Signer) -> Arc<Self> {
+        Arc::new(Signer {
+            inner: Arc::new(inner),
+        })
+    }
+
     /// The core signer, for a token manager to share.
     pub(crate) fn shared(&self) -> Arc<ishare_jwt::Signer> {
         Arc::clone(&self.inner)
@@ -43,9 +51,29 @@ impl Signer {
             let key_pem = Zeroizing::new(key_pem);
             let inner = ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, &client_id)?
                 .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Arc::new(Signer {
-                inner: Arc::new(inner),
-            }))
+            Ok(Signer::wrap(inner))
+        })
+    }
+
+    /// A signer whose key never leaves its device or service: `signer` is
+    /// called for each signature (Android Keystore, Apple's
+    /// `SecKeyCreateSignature`, `java.security` with SunPKCS11, a key
+    /// service), with the PEM certificate chain (leaf first) and the party
+    /// id the leaf names, making tokens of `profile` (iSHARE when null).
+    /// Every signature is checked with the leaf's key (`KeyMismatch`); a
+    /// signer that throws fails the call with `KeyStore`.
+    #[uniffi::constructor(default(profile = None))]
+    pub fn from_callback(
+        chain_pem: String,
+        client_id: String,
+        signer: Arc<dyn ExternalSigner>,
+        profile: Option<Arc<Profile>>,
+    ) -> Result<Arc<Self>, IshareJwtError> {
+        guard(|| {
+            let key = Box::new(ForeignKey(signer));
+            let inner = ishare_jwt::Signer::from_external_pem(key, &chain_pem, &client_id)?
+                .with_profile(or_ishare(profile.as_deref()))?;
+            Ok(Signer::wrap(inner))
         })
     }
 

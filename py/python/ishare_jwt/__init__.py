@@ -11,7 +11,9 @@ Client::
     token = tokens.access_token("EU.EORI.NL000000000", "https://server.example/connect/token")
 
 (``ishare_jwt.auth.IshareAuth`` puts that token on every request of a requests
-session or an httpx client.)
+session or an httpx client.) A key that never leaves its device or key service
+signs through a callback: ``Signer.from_callback(chain_pem, client_id, sign)``,
+or ``AsyncSigner.from_callback`` for an async one.
 
 Server (``ishare_jwt.oauth`` reads the token request and writes the answers)::
 
@@ -25,10 +27,11 @@ The implementation is the Rust crate ``ishare-jwt`` (``ishare_jwt._native``).
 """
 
 from . import oauth as oauth
+from ._async_signer import AsyncSigner
 from ._client import TokenClient
 from ._native import *  # noqa: F403  (_native.__all__ lists the names)
 from ._native import __all__ as __all__
 from ._native import __version__ as __version__
 
 # A new list: _native's stays what its stub says.
-__all__ = [*__all__, "TokenClient"]
+__all__ = [*__all__, "AsyncSigner", "TokenClient"]

@@ -46,6 +46,7 @@ __all__ = [
     "PartyIdMismatchError",
     "PartyInfo",
     "PartyNotActiveError",
+    "PendingSignature",
     "PartyUnknownError",
     "Profile",
     "ReplayCacheFullError",
@@ -69,6 +70,9 @@ _Path: TypeAlias = str | os.PathLike[str]
 
 class _ReplayStore(Protocol):
     def remember(self, key: str, until: int, now: int, /) -> bool: ...
+
+class _KeyCallback(Protocol):
+    def __call__(self, pending: PendingSignature, /) -> bytes | bytearray: ...
 
 @final
 class Profile:
@@ -99,6 +103,53 @@ class Signer:
     def from_files(
         key_path: _Path, chain_path: _Path, client_id: str, *, profile: Profile | None = None
     ) -> Signer: ...
+    @staticmethod
+    def from_callback(
+        chain_pem: _Pem, client_id: str, sign: _KeyCallback, *, profile: Profile | None = None
+    ) -> Signer:
+        """A signer whose key stays in a device or key service: ``sign(pending)`` returns
+        the RSASSA-PKCS1-v1_5 SHA-256 signature over ``pending.message``.
+
+        Each signature is checked with the chain's leaf key (``KeyMismatchError``);
+        a ``sign`` that raises or returns anything but bytes raises ``KeyStoreError``,
+        caused by its exception.
+        """
+    @staticmethod
+    def from_pkcs11(
+        uri: str,
+        *,
+        client_id: str,
+        pin: str | None = None,
+        chain_pem: _Pem | None = None,
+        profile: Profile | None = None,
+    ) -> Signer:
+        """A signer whose key is on a PKCS#11 device, named by an RFC 7512 URI.
+
+        The PIN: ``pin``, else the URI's ``pin-value``/``pin-source``, else
+        ``ISHARE_PKCS11_PIN``; the chain: ``chain_pem``, else the token's certificates.
+        A device failure raises ``KeyStoreError`` (never naming the PIN).
+        """
+    @staticmethod
+    def from_chain_pem(
+        chain_pem: _Pem, client_id: str, *, profile: Profile | None = None
+    ) -> Signer:
+        """A signer holding no key: ``prepare_assertion``/``prepare_jwt``, sign, ``finish``."""
+    def prepare_assertion(
+        self, audience: str, *, now: int | None = None, jti: str | None = None
+    ) -> PendingSignature:
+        """What ``client_assertion`` would sign, for a key elsewhere."""
+    def prepare_jwt(
+        self,
+        audience: str,
+        claims: Mapping[str, Any] | None = None,
+        *,
+        claims_json: str | None = None,
+        now: int | None = None,
+        jti: str | None = None,
+    ) -> PendingSignature:
+        """What ``sign_jwt`` would sign, for a key elsewhere."""
+    def finish(self, pending: PendingSignature, signature: bytes) -> str:
+        """The token, once ``signature`` verifies with the leaf key (else ``KeyMismatchError``)."""
     def client_assertion(
         self, audience: str, *, now: int | None = None, jti: str | None = None
     ) -> str: ...
@@ -129,6 +180,23 @@ class Signer:
         has no form for raises ``TypeError``; NaN, a lone surrogate or a claim
         of the envelope raises ``InvalidArgumentError``.
         """
+
+@final
+class PendingSignature:
+    """A signature for a key elsewhere to make: RSASSA-PKCS1-v1_5 SHA-256 over ``message``."""
+
+    @property
+    def message(self) -> bytes:
+        """The JWS signing input ``header.payload``."""
+    @property
+    def digest(self) -> bytes:
+        """SHA-256 of ``message``: what a digest-taking key service signs."""
+    @property
+    def digest_info(self) -> bytes:
+        """The DER DigestInfo of ``digest``: what a raw PKCS#1 v1.5 mechanism signs."""
+    @property
+    def algorithm(self) -> str:
+        """``RS256``."""
 
 @final
 class Verifier:
@@ -364,6 +432,11 @@ def token_response_body(access_token: str, expires_in: int, scope: str | None = 
 MAX_RESPONSE_BYTES: Final[int]
 
 def network_error(message: str) -> NetworkError: ...
+
+# ishare_jwt.AsyncSigner's reports of its callback; not in __all__.
+
+def key_callback_signature(sign: object, answer: object) -> bytes: ...
+def key_callback_error(sign: object, failure: BaseException) -> KeyStoreError: ...
 @final
 class TokenManager:
     """Access tokens per (server id, token URL, scope), cached until ``refresh_before``

@@ -3,7 +3,8 @@
 // variants, the panic guard; then JwtTest.kt's (every iSHARE JWT, the
 // satellite checks, the OAuth profile) and TokenTest.kt's (the token manager
 // against the live test token endpoint, the token endpoint's functions, every
-// error variant's kind and code). Plain main() (no JUnit): run by
+// error variant's kind and code) and ExternalSignerTest.kt's (Signer.fromCallback
+// with a java.security key). Plain main() (no JUnit): run by
 // scripts/test-kotlin with the vectors directory and the converted vectors,
 // hostile-token and hostile-loader tables, the test PKI directory
 // (testdata/pki), the converted JWT vector and sign-input tables, and the
@@ -400,6 +401,7 @@ fun main(args: Array<String>) {
 
     runJwtTests(File(args[4]), File(args[5]), File(args[6]))
     runTokenTests(File(args[4]), args[7])
+    runExternalSignerTests(dir, File(args[4]), args[7])
     println("kotlin: $passed passed, $failed failed")
     exitProcess(if (failed == 0) 0 else 1)
 }

@@ -3,7 +3,8 @@
 // replay limits, error variants (not yet the hostile inputs); then jwt.swift's
 // (every iSHARE JWT, the satellite checks, the OAuth profile) and
 // tokens.swift's (the token manager against the live test token endpoint,
-// the token endpoint's functions, every error case's kind and code). A plain
+// the token endpoint's functions, every error case's kind and code) and
+// external.swift's (Signer.fromCallback with an ExternalSigner). A plain
 // executable (no XCTest), compiled by scripts/test-kotlin together with the
 // generated IshareJwt.swift into one module, and run with the arguments the
 // Kotlin suite gets: the vectors directory, the converted vectors, hostile
@@ -406,6 +407,7 @@ runTest("error: too large") {
 runJwtTests(pkiDir: CommandLine.arguments[5], jwtVectorsTable: CommandLine.arguments[6],
             signTable: CommandLine.arguments[7])
 runTokenTests(pkiDir: CommandLine.arguments[5], base: CommandLine.arguments[8])
+runExternalSignerTests(vectorsDir: dir, chain: chain)
 
 print("swift: \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)
