@@ -27,6 +27,7 @@
 #![allow(unsafe_code)]
 
 mod assertion;
+mod build_info;
 mod jwt;
 mod last_error;
 mod os;
@@ -45,6 +46,7 @@ pub use assertion::{
     ishare_assertion_jti, ishare_assertion_leaf_sha256, ishare_assertion_replay_key,
     ishare_assertion_replay_until,
 };
+pub use build_info::{ishare_backend, ishare_jwt_version};
 pub use jwt::{
     ishare_jwt, ishare_jwt_audience, ishare_jwt_claims_json, ishare_jwt_expires_at,
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
