@@ -536,6 +536,23 @@ int64_t ishare_assertion_replay_until(const ishare_assertion *assertion);
 void ishare_assertion_free(ishare_assertion *assertion);
 
 /**
+ * The RSA backend this library signs and verifies with: `"aws-lc"` (AWS-LC,
+ * the default of the C library) or `"rust-crypto"` (the pure-Rust `rsa`
+ * crate, in a build with `--no-default-features`).
+ *
+ * Ownership: the returned string is static; never free it. Never NULL.
+ */
+const char *ishare_backend(void);
+
+/**
+ * This library's version, `"MAJOR.MINOR.PATCH"` (the workspace version; the
+ * same as the pkg-config and CMake package versions of an installed tree).
+ *
+ * Ownership: the returned string is static; never free it. Never NULL.
+ */
+const char *ishare_jwt_version(void);
+
+/**
  * Loads a signer whose signatures come from `sign_fn` (see
  * `ishare_sign_callback`): for a key in a key service (Azure Key Vault,
  * AWS KMS, Google Cloud KMS), a TPM, or a device the caller drives

@@ -27,6 +27,7 @@
 #![allow(unsafe_code)]
 
 mod assertion;
+mod build_info;
 mod callback_signer;
 mod jwt;
 mod last_error;
@@ -47,6 +48,7 @@ pub use assertion::{
     ishare_assertion_jti, ishare_assertion_leaf_sha256, ishare_assertion_replay_key,
     ishare_assertion_replay_until,
 };
+pub use build_info::{ishare_backend, ishare_jwt_version};
 pub use callback_signer::{
     ISHARE_SIGNATURE_CAPACITY, ishare_sign_callback, ishare_signer_from_callback,
 };

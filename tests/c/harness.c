@@ -252,6 +252,7 @@ int main(int argc, char **argv) {
     run_jwt_tests(argv[3]);
     run_token_tests();
     run_live_endpoint_tests();
+    run_build_info_tests();
     printf("c: %d passed, %d failed\n", cases_passed, cases_failed);
     return cases_failed == 0 ? 0 : 1;
 }

@@ -94,5 +94,8 @@ void run_token_tests(void);
  * environment variable ISHARE_TEST_ENDPOINT (scripts/test-c starts it), with
  * the client key of ISHARE_TEST_PKI (testdata/pki/); a failed case if unset. */
 void run_live_endpoint_tests(void);
+/* ishare_backend and ishare_jwt_version against ISHARE_TEST_BACKEND and
+ * ISHARE_TEST_VERSION (scripts/test-c sets them); a failed case if unset. */
+void run_build_info_tests(void);
 
 #endif /* ISHARE_TEST_HARNESS_H */
