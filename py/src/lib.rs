@@ -8,6 +8,7 @@
 mod assertion;
 mod convert;
 mod errors;
+mod explain;
 mod jwt;
 mod oauth;
 mod profile;
@@ -27,6 +28,8 @@ mod _native {
 
     #[pymodule_export]
     use crate::assertion::PyAssertion;
+    #[pymodule_export]
+    use crate::explain::{PyCertificateReport, PyReport, PyRuleReport};
     #[pymodule_export]
     use crate::jwt::PyVerifiedJwt;
     #[pymodule_export]
@@ -82,8 +85,11 @@ mod _native {
 fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let mut public: Vec<String> = [
         "Assertion",
+        "CertificateReport",
         "PartyInfo",
         "Profile",
+        "Report",
+        "RuleReport",
         "Signer",
         "VerifiedJwt",
         "Verifier",
