@@ -27,12 +27,15 @@
 #![allow(unsafe_code)]
 
 mod assertion;
+mod explain;
 mod jwt;
 mod last_error;
 mod os;
+mod owned_string;
 mod panic;
 mod satellite;
 mod signer;
+mod signer_chain;
 mod status;
 mod strings;
 mod token_endpoint;
@@ -45,6 +48,7 @@ pub use assertion::{
     ishare_assertion_jti, ishare_assertion_leaf_sha256, ishare_assertion_replay_key,
     ishare_assertion_replay_until,
 };
+pub use explain::{ishare_verifier_explain, ishare_verifier_explain_jwt};
 pub use jwt::{
     ishare_jwt, ishare_jwt_audience, ishare_jwt_claims_json, ishare_jwt_expires_at,
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
@@ -54,6 +58,7 @@ pub use last_error::{
     ishare_last_error, ishare_last_error_token_endpoint_description,
     ishare_last_error_token_endpoint_error, ishare_last_error_token_endpoint_status,
 };
+pub use owned_string::ishare_string_free;
 pub use panic::ishare_panic_selftest;
 pub use satellite::{
     ishare_anchor_list, ishare_anchor_list_free, ishare_anchor_list_get, ishare_anchor_list_len,
@@ -66,6 +71,7 @@ pub use signer::{
     ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
     ishare_signer_from_pem_oauth, ishare_signer_sign_jwt, ishare_signer_token_request,
 };
+pub use signer_chain::{ishare_signer_not_after, ishare_signer_warnings};
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
 pub use token_endpoint::{
     ishare_oauth_error, ishare_oauth_error_body, ishare_oauth_error_description,
