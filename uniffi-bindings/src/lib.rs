@@ -8,10 +8,11 @@
 //!
 //! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId, profile)`,
 //!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`,
-//!   `signJwt(audience, claimsJson, now, jti)`.
+//!   `signJwt(audience, claimsJson, now, jti)`; `warnings()`, `notAfter()`.
 //! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
 //!   `verify(token, now, clientId)` → [`Assertion`],
-//!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on.
+//!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on;
+//!   `explain(token, now, clientId)` / `explainJwt` → [`Report`], every rule.
 //! - [`Profile`]: `Profile.ishare()` (the default) or
 //!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
 //! - The satellite, sans-IO: [`check_party`] → [`PartyInfo`],
@@ -32,10 +33,12 @@
 
 mod endpoint;
 mod error;
+mod explain;
 mod jwt;
 mod profile;
 mod satellite;
 mod signer;
+mod signer_chain;
 mod system;
 #[cfg(test)]
 mod testing;
@@ -47,6 +50,7 @@ pub use endpoint::{
     token_response_body, token_response_headers,
 };
 pub use error::{IshareJwtError, panic_selftest};
+pub use explain::{CertificateReport, Report, RuleReport};
 pub use jwt::VerifiedJwt;
 pub use profile::Profile;
 pub use satellite::{PartyInfo, check_party, trusted_list_anchors};

@@ -30,7 +30,9 @@ impl Signer {
     /// A signer from a PEM private key (PKCS#8 or PKCS#1), a PEM certificate
     /// chain (leaf first) and the party id the leaf certificate names
     /// (`EU.EORI.…` or `did:ishare:…`), making tokens of `profile` (iSHARE
-    /// when null).
+    /// when null). The chain is checked as every verifier will, at the
+    /// system clock: an expired certificate is refused here, naming it
+    /// (`x5c[i]`); what loads but some verifiers refuse is in `warnings()`.
     #[uniffi::constructor(default(profile = None))]
     pub fn from_pem(
         key_pem: String,
@@ -43,6 +45,8 @@ impl Signer {
             let key_pem = Zeroizing::new(key_pem);
             let inner = ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, &client_id)?
                 .with_profile(or_ishare(profile.as_deref()))?;
+            // An expired certificate is found now, not by a partner.
+            inner.check_validity_at(now_or_clock(None)?)?;
             Ok(Arc::new(Signer {
                 inner: Arc::new(inner),
             }))

@@ -370,10 +370,10 @@ fun runTokenTests(pki: File, base: String) {
             checkEq("detail", e.detail(), "detail of ${e.kind()}")
             check(oauthErrorFor(e).status.toInt() in setOf(400, 500, 503)) { "answer to ${e.kind()}" }
         }
-        checkEq((1u..36u).toList(), variants.map { it.code() }.sorted(), "codes")
+        checkEq((1u..37u).toList(), variants.map { it.code() }.sorted(), "codes")
         val codes = variants.associate { it.kind() to it.code() }
         for ((kind, code) in listOf("malformed" to 1u, "expired" to 16u, "internal" to 28u,
-            "token_endpoint" to 33u, "network" to 34u, "certificate_usage" to 35u, "replay_store" to 36u)) {
+            "token_endpoint" to 33u, "network" to 34u, "certificate_usage" to 35u, "replay_store" to 36u, "key_store" to 37u)) {
             checkEq(code, codes[kind], "code of $kind")
         }
     }

@@ -450,13 +450,13 @@ func runTokenTests(pkiDir: String, base: String) {
             .InvalidArgument(detail: d), .InvalidResponse(detail: d), .Internal(detail: d), .IssuerMismatch(detail: d),
             .PartyUnknown(detail: d), .PartyNotActive(detail: d), .PartyCertificateUnknown(detail: d),
             .TokenEndpoint(status: 400, error: "invalid_client", errorDescription: nil, detail: d),
-            .Network(detail: d), .CertificateUsage(detail: d), .ReplayStore(detail: d),
+            .Network(detail: d), .CertificateUsage(detail: d), .ReplayStore(detail: d), .KeyStore(detail: d),
         ]
         for error in cases {
             try expectKind(caseKind(error), error)
             try expectEqual(d, error.detail(), "detail of \(error.kind())")
             try expectTrue([400, 500, 503].contains(oauthErrorFor(error: error).status), "answer to \(error.kind())")
         }
-        try expectEqual(Array(1...36), cases.map { Int($0.code()) }, "codes in order")
+        try expectEqual(Array(1...37), cases.map { Int($0.code()) }, "codes in order")
     }
 }
