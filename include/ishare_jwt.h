@@ -587,6 +587,55 @@ ishare_status ishare_signer_from_callback(const char *chain_pem,
                                           ishare_signer **signer_out);
 
 /**
+ * Explains a client assertion: every rule `ishare_verifier_verify`
+ * applies, each evaluated on its own (an expired token with a wrong `aud`
+ * reports both), as one JSON object:
+ * `{"verdict": "accepted"|"refused", "kind": null|"<kind>", "rules":
+ * [{"rule", "status": "pass"|"fail"|"skipped", "kind", "detail"}],
+ * "header": {…}|null, "claims": {…}|null, "chain": [{"position",
+ * "subject", "issuer", "serial", "not_before", "not_after", "sha256",
+ * "key_bits", "party"}]}`. The verdict and kind are exactly those of
+ * `ishare_verifier_verify`; a refused token is still `ISHARE_STATUS_OK`
+ * here (the report says why). Records no replay and is never the
+ * authorisation decision: for people and logs.
+ *
+ * `now`: the clock in Unix seconds; a negative value means the system clock.
+ * `client_id`: the `client_id` that came with the token, or NULL.
+ *
+ * On success stores the JSON text in `*json_out`; otherwise leaves it
+ * untouched and returns the error status (a NULL argument, a string that
+ * is not UTF-8).
+ *
+ * Ownership: `token` and `client_id` are only read during the call. The
+ * caller owns the new string and frees it with `ishare_string_free`.
+ *
+ * # Safety
+ *
+ * `verifier` is NULL or live; the strings are NULL or NUL-terminated;
+ * `json_out` is NULL or writable.
+ */
+ishare_status ishare_verifier_explain(const ishare_verifier *verifier,
+                                      const char *token,
+                                      int64_t now,
+                                      const char *client_id,
+                                      char **json_out);
+
+/**
+ * `ishare_verifier_explain` by the rules of `ishare_verifier_verify_jwt`:
+ * any iSHARE JWT; `issuer`, when not NULL, must be its `iss`. Arguments,
+ * result, errors and ownership as for `ishare_verifier_explain`.
+ *
+ * # Safety
+ *
+ * As for `ishare_verifier_explain`.
+ */
+ishare_status ishare_verifier_explain_jwt(const ishare_verifier *verifier,
+                                          const char *token,
+                                          int64_t now,
+                                          const char *issuer,
+                                          char **json_out);
+
+/**
  * The whole payload: the JWT claims set's JSON text exactly as it was
  * signed and verified (envelope and every other member, in their order,
  * escapes unchanged). NULL if `jwt` is NULL.
@@ -769,6 +818,19 @@ size_t ishare_last_error_token_endpoint_error(char *buf, size_t buf_len);
  * `buf` is NULL or points to `buf_len` writable bytes.
  */
 size_t ishare_last_error_token_endpoint_description(char *buf, size_t buf_len);
+
+/**
+ * Frees a string the library gave to the caller through a `char **…_out`
+ * parameter (`ishare_verifier_explain`, `ishare_verifier_explain_jwt`,
+ * `ishare_signer_warnings`). NULL is ignored. Never pass it a string a
+ * handle lends (the `ishare_assertion_*` getters and the like) or one
+ * from another allocator.
+ *
+ * # Safety
+ *
+ * `text` is NULL or a string from one of those functions, not freed before.
+ */
+void ishare_string_free(char *text);
 
 /**
  * Panics on purpose inside the panic boundary and returns what every
@@ -1031,6 +1093,12 @@ void ishare_anchor_list_free(ishare_anchor_list *anchors);
  * and the party id the leaf certificate names (`EU.EORI.NL000000001` or
  * `did:ishare:...`).
  *
+ * The chain is checked as every verifier will: each certificate issued by
+ * the next, issuers v3 CAs, signature algorithms a verifier accepts, every
+ * certificate valid at the system clock (`ISHARE_STATUS_CERTIFICATE_EXPIRED`
+ * names the one that is not); what loads but some verifiers refuse is in
+ * `ishare_signer_warnings`.
+ *
  * On success stores a new signer in `*signer_out`; otherwise leaves
  * `*signer_out` untouched and returns the error status.
  *
@@ -1177,6 +1245,34 @@ ishare_status ishare_signer_token_request(const ishare_signer *signer,
  * `_from_pem_oauth`) not freed before.
  */
 void ishare_signer_free(ishare_signer *signer);
+
+/**
+ * The last second (Unix) at which every certificate of the signer's chain
+ * is valid: alert before it, renew the certificate. 0 for a NULL signer.
+ *
+ * # Safety
+ *
+ * `signer` is NULL or live.
+ */
+int64_t ishare_signer_not_after(const ishare_signer *signer);
+
+/**
+ * What loaded but some verifiers will refuse (a chain that ends below its
+ * root, which verifiers trusting by SHA-256 fingerprint — the iSHARE way —
+ * refuse; a root without basicConstraints), one sentence with its fix per
+ * line, lines joined by `\n` with no newline at the end. The empty string
+ * when every verifier accepts the chain.
+ *
+ * On success stores the text in `*text_out`; otherwise leaves it untouched.
+ *
+ * Ownership: the caller owns the new string and frees it with
+ * `ishare_string_free`.
+ *
+ * # Safety
+ *
+ * `signer` is NULL or live; `text_out` is NULL or writable.
+ */
+ishare_status ishare_signer_warnings(const ishare_signer *signer, char **text_out);
 
 /**
  * The name of a status: `"ok"`, or the core's error kind (`"expired"`,

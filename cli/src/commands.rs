@@ -35,12 +35,18 @@ pub(crate) fn token_request(args: &SignArgs, scope: &str) -> Result<String, Erro
 
 /// `ishare-jwt verify`: the verified claims as JSON.
 pub(crate) fn verify(args: &VerifyArgs) -> Result<String, Error> {
-    let anchors = trust_anchors(&args.trust_pem, &args.trust_sha256)?;
-    let verifier = Verifier::new(&args.audience, anchors)?.with_leeway(args.leeway)?;
+    let verifier = verifier_for(args)?;
     let token = token_argument(&args.token)?;
     let at = args.now.map_or_else(now, Ok)?;
     let assertion = verifier.verify(&token, at, args.client_id.as_deref())?;
     Ok(json_for_terminal(&assertion_json(&assertion).to_string()))
+}
+
+/// The verifier `verify` (and `explain`) uses: the audience, the trust
+/// anchors and the leeway given.
+pub(crate) fn verifier_for(args: &VerifyArgs) -> Result<Verifier, Error> {
+    let anchors = trust_anchors(&args.trust_pem, &args.trust_sha256)?;
+    Verifier::new(&args.audience, anchors)?.with_leeway(args.leeway)
 }
 
 /// `ishare-jwt token`: an access token from the server's token endpoint

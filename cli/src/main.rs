@@ -1,8 +1,10 @@
 //! `ishare-jwt`: make, verify and inspect iSHARE client assertions and any
 //! other iSHARE JWT, and check a party at the satellite.
 
+mod check_signer;
 mod commands;
 mod demo;
+mod explain;
 mod http;
 mod io;
 mod key_source;
@@ -60,6 +62,13 @@ enum Command {
         #[arg(long = "leaf-sha256")]
         leaf_sha256: Option<String>,
     },
+    /// Report every rule of a token (passed, failed, skipped); exit 0 when
+    /// it is accepted, 1 when refused.
+    Explain(ExplainArgs),
+    /// Load a key and chain as signing does and print the chain, until when
+    /// it can sign and what some verifiers will refuse; exit 1 if it cannot
+    /// sign.
+    CheckSigner(CheckSignerArgs),
     /// Decode header and claims WITHOUT verifying anything.
     Inspect {
         /// The token, or `-` to read it from standard input.
@@ -177,6 +186,41 @@ pub(crate) struct VerifyArgs {
     token: String,
 }
 
+/// What `explain` needs: `verify`'s options, and the general JWT's.
+#[derive(Args)]
+pub(crate) struct ExplainArgs {
+    #[command(flatten)]
+    verify: VerifyArgs,
+    /// Explain any iSHARE JWT (the rules of `verify-jwt`), not a client
+    /// assertion.
+    #[arg(long, conflicts_with = "client_id")]
+    jwt: bool,
+    /// With `--jwt`: the party that must have signed (`iss`).
+    #[arg(long, requires = "jwt")]
+    issuer: Option<String>,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What `check-signer` needs.
+#[derive(Args)]
+pub(crate) struct CheckSignerArgs {
+    /// Private key file: PKCS#8 or PKCS#1, PEM or DER (without it, only the
+    /// chain is checked, as for a key that never leaves its device).
+    #[arg(long)]
+    key: Option<PathBuf>,
+    /// Certificate chain file (PEM), leaf first.
+    #[arg(long)]
+    chain: PathBuf,
+    /// Our party id (EORI or did:ishare).
+    #[arg(long = "client")]
+    client_id: String,
+    /// The time to check the certificates at, Unix seconds (default: now).
+    #[arg(long, allow_negative_numbers = true)]
+    now: Option<i64>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -191,6 +235,8 @@ fn main() -> ExitCode {
             party,
             leaf_sha256,
         } => commands::check_party(&verify, &party, leaf_sha256.as_deref()),
+        Command::Explain(args) => return explain::run(&args),
+        Command::CheckSigner(args) => check_signer::check_signer(&args),
         Command::Inspect { token } => commands::inspect(&token),
         Command::Demo => demo::run(),
     };
@@ -199,9 +245,12 @@ fn main() -> ExitCode {
             println!("{output}");
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("error: {}: {error}", error.kind());
-            ExitCode::FAILURE
-        }
+        Err(error) => report_error(&error),
     }
+}
+
+/// `error: <kind>: <detail>` on standard error, and the failure status.
+pub(crate) fn report_error(error: &ishare_jwt::Error) -> ExitCode {
+    eprintln!("error: {}: {error}", error.kind());
+    ExitCode::FAILURE
 }

@@ -165,7 +165,7 @@ pub unsafe extern "C" fn ishare_signer_from_callback(
         let sign = sign_fn.ok_or_else(|| crate::strings::null("sign_fn"))?;
         let key = CallbackKey { sign, ctx };
         let inner = Signer::from_external_pem(Box::new(key), chain_pem, client_id)?;
-        let signer = Box::into_raw(Box::new(ishare_signer::new(inner)));
+        let signer = Box::into_raw(Box::new(ishare_signer::new(inner)?));
         // SAFETY: `signer_out` is writable per the caller.
         unsafe { signer_out.write(signer) };
         Ok(())

@@ -29,13 +29,16 @@
 mod assertion;
 mod build_info;
 mod callback_signer;
+mod explain;
 mod jwt;
 mod last_error;
 mod os;
+mod owned_string;
 mod panic;
 mod pkcs11_signer;
 mod satellite;
 mod signer;
+mod signer_chain;
 mod status;
 mod strings;
 mod token_endpoint;
@@ -52,6 +55,7 @@ pub use build_info::{ishare_backend, ishare_jwt_version};
 pub use callback_signer::{
     ISHARE_SIGNATURE_CAPACITY, ishare_sign_callback, ishare_signer_from_callback,
 };
+pub use explain::{ishare_verifier_explain, ishare_verifier_explain_jwt};
 pub use jwt::{
     ishare_jwt, ishare_jwt_audience, ishare_jwt_claims_json, ishare_jwt_expires_at,
     ishare_jwt_free, ishare_jwt_issued_at, ishare_jwt_issuer, ishare_jwt_jti,
@@ -61,6 +65,7 @@ pub use last_error::{
     ishare_last_error, ishare_last_error_token_endpoint_description,
     ishare_last_error_token_endpoint_error, ishare_last_error_token_endpoint_status,
 };
+pub use owned_string::ishare_string_free;
 pub use panic::ishare_panic_selftest;
 pub use pkcs11_signer::ishare_signer_from_pkcs11;
 pub use satellite::{
@@ -74,6 +79,7 @@ pub use signer::{
     ishare_signer, ishare_signer_client_assertion, ishare_signer_free, ishare_signer_from_pem,
     ishare_signer_from_pem_oauth, ishare_signer_sign_jwt, ishare_signer_token_request,
 };
+pub use signer_chain::{ishare_signer_not_after, ishare_signer_warnings};
 pub use status::{ishare_status, ishare_status_code, ishare_status_kind, ishare_status_str};
 pub use token_endpoint::{
     ishare_oauth_error, ishare_oauth_error_body, ishare_oauth_error_description,

@@ -58,7 +58,7 @@ pub unsafe extern "C" fn ishare_signer_from_pkcs11(
             )
         };
         let inner = ishare_jwt_pkcs11::from_pkcs11(uri, pin, chain_pem, client_id)?;
-        let signer = Box::into_raw(Box::new(ishare_signer::new(inner)));
+        let signer = Box::into_raw(Box::new(ishare_signer::new(inner)?));
         // SAFETY: `signer_out` is writable per the caller.
         unsafe { signer_out.write(signer) };
         Ok(())

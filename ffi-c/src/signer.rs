@@ -23,21 +23,43 @@ pub struct ishare_signer {
 }
 
 impl ishare_signer {
-    /// A handle over a signer made elsewhere (a device, a callback).
-    pub(crate) fn new(inner: Signer) -> ishare_signer {
-        ishare_signer { inner }
+    /// A handle over a signer made elsewhere (a device, a callback), once
+    /// its chain is valid at the system clock.
+    pub(crate) fn new(inner: Signer) -> Result<ishare_signer, ishare_jwt::Error> {
+        Ok(ishare_signer {
+            inner: valid_now(inner)?,
+        })
     }
 
     /// The core signer, for a handle that takes this one over.
     pub(crate) fn into_inner(self) -> Signer {
         self.inner
     }
+
+    /// The core signer (for the chain accessors).
+    pub(crate) fn core(&self) -> &Signer {
+        &self.inner
+    }
+}
+
+/// A signer that can sign now: a certificate of its chain that is not valid
+/// at the system clock is refused when the signer is made (naming it,
+/// `x5c[i]`), not by a partner later.
+fn valid_now(signer: Signer) -> Result<Signer, ishare_jwt::Error> {
+    signer.check_validity_at(resolve_now(-1)?)?;
+    Ok(signer)
 }
 
 /// Loads a signer from a PEM private key (PKCS#8 or PKCS#1), a PEM
 /// certificate chain (leaf first, each certificate followed by its issuer)
 /// and the party id the leaf certificate names (`EU.EORI.NL000000001` or
 /// `did:ishare:...`).
+///
+/// The chain is checked as every verifier will: each certificate issued by
+/// the next, issuers v3 CAs, signature algorithms a verifier accepts, every
+/// certificate valid at the system clock (`ISHARE_STATUS_CERTIFICATE_EXPIRED`
+/// names the one that is not); what loads but some verifiers refuse is in
+/// `ishare_signer_warnings`.
 ///
 /// On success stores a new signer in `*signer_out`; otherwise leaves
 /// `*signer_out` untouched and returns the error status.
@@ -66,7 +88,7 @@ pub unsafe extern "C" fn ishare_signer_from_pem(
                 arg_str(client_id, "client_id")?,
             )
         };
-        let inner = Signer::from_pem(key_pem, chain_pem, client_id)?;
+        let inner = valid_now(Signer::from_pem(key_pem, chain_pem, client_id)?)?;
         let signer = Box::into_raw(Box::new(ishare_signer { inner }));
         // SAFETY: `signer_out` is writable per the caller.
         unsafe { signer_out.write(signer) };
@@ -110,7 +132,8 @@ pub unsafe extern "C" fn ishare_signer_from_pem_oauth(
             )
         };
         let profile = Profile::oauth(lifetime_s)?;
-        let inner = Signer::from_pem(key_pem, chain_pem, client_id)?.with_profile(profile)?;
+        let inner =
+            valid_now(Signer::from_pem(key_pem, chain_pem, client_id)?.with_profile(profile)?)?;
         let signer = Box::into_raw(Box::new(ishare_signer { inner }));
         // SAFETY: `signer_out` is writable per the caller.
         unsafe { signer_out.write(signer) };

@@ -29,6 +29,13 @@ pub struct ishare_verifier {
     caches: LockedCaches,
 }
 
+impl ishare_verifier {
+    /// The core verifier (for `ishare_verifier_explain`).
+    pub(crate) fn core(&self) -> &Verifier {
+        &self.verifier
+    }
+}
+
 /// The verifier's caches behind a mutex, as the core's [`SharedCaches`].
 struct LockedCaches(Mutex<VerifierCaches>);
 

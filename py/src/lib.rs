@@ -8,6 +8,7 @@
 mod assertion;
 mod convert;
 mod errors;
+mod explain;
 mod jwt;
 mod key_callback;
 mod oauth;
@@ -28,6 +29,8 @@ mod _native {
 
     #[pymodule_export]
     use crate::assertion::PyAssertion;
+    #[pymodule_export]
+    use crate::explain::{PyCertificateReport, PyReport, PyRuleReport};
     #[pymodule_export]
     use crate::jwt::PyVerifiedJwt;
     #[pymodule_export]
@@ -88,9 +91,12 @@ mod _native {
 fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let mut public: Vec<String> = [
         "Assertion",
+        "CertificateReport",
         "PartyInfo",
         "PendingSignature",
         "Profile",
+        "Report",
+        "RuleReport",
         "Signer",
         "VerifiedJwt",
         "Verifier",

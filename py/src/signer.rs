@@ -46,7 +46,14 @@ impl PySigner {
         make: impl FnOnce() -> ishare_jwt::Result<ishare_jwt::Signer> + Send,
     ) -> BindingResult<PySigner> {
         let profile = or_ishare(profile);
-        let inner = py.detach(|| guarded(|| make()?.with_profile(profile)))?;
+        let inner = py.detach(|| {
+            guarded(|| {
+                let signer = make()?.with_profile(profile)?;
+                // An expired certificate is found now, not by a partner.
+                signer.check_validity_at(now_or_clock(None)?)?;
+                Ok(signer)
+            })
+        })?;
         Ok(PySigner {
             inner: Arc::new(inner),
         })
@@ -326,6 +333,21 @@ impl PySigner {
     #[getter]
     fn leaf_sha256(&self) -> String {
         self.inner.leaf_sha256()
+    }
+
+    /// What loaded but some verifiers will refuse, one sentence each with
+    /// its fix (a chain without its root, a root without basicConstraints);
+    /// empty for a chain every verifier accepts.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings().to_vec()
+    }
+
+    /// The last second (Unix) at which every certificate of the chain is
+    /// valid: alert before it, renew the certificate.
+    #[getter]
+    fn not_after(&self) -> i64 {
+        self.inner.not_after()
     }
 
     fn __repr__(&self) -> String {

@@ -8,6 +8,7 @@ use pyo3::{PyTraverseError, PyVisit};
 use crate::assertion::PyAssertion;
 use crate::convert::{now_or_clock, str_list, to_u32, to_usize};
 use crate::errors::{BindingResult, guarded};
+use crate::explain::PyReport;
 use crate::jwt::PyVerifiedJwt;
 use crate::profile::{PyProfile, or_ishare};
 use crate::replay_store::PythonReplayStore;
@@ -194,6 +195,39 @@ impl PyVerifier {
             })
         })?;
         Ok(PyVerifiedJwt::from(verified))
+    }
+
+    /// Why `verify` accepts or refuses `token` at `now` (Unix seconds; the
+    /// system clock when None): every rule, each passed, failed or skipped,
+    /// with the decoded header, claims and certificates. Its verdict is
+    /// `verify`'s, but it records no replay and is never the authorisation
+    /// decision: it is for people and logs.
+    #[pyo3(signature = (token, *, now = None, client_id = None))]
+    fn explain(
+        &self,
+        py: Python<'_>,
+        token: &str,
+        now: Option<i64>,
+        client_id: Option<&str>,
+    ) -> BindingResult<PyReport> {
+        let report =
+            py.detach(|| guarded(|| self.inner.explain(token, now_or_clock(now)?, client_id)))?;
+        Ok(PyReport::from(report))
+    }
+
+    /// `explain` for any iSHARE JWT (the rules of `verify_jwt`; `issuer`,
+    /// when given, must be its `iss`).
+    #[pyo3(signature = (token, *, now = None, issuer = None))]
+    fn explain_jwt(
+        &self,
+        py: Python<'_>,
+        token: &str,
+        now: Option<i64>,
+        issuer: Option<&str>,
+    ) -> BindingResult<PyReport> {
+        let report =
+            py.detach(|| guarded(|| self.inner.explain_jwt(token, now_or_clock(now)?, issuer)))?;
+        Ok(PyReport::from(report))
     }
 
     /// Our identifier, the only acceptable `aud`.

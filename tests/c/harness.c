@@ -250,6 +250,7 @@ int main(int argc, char **argv) {
     run_argument_tests();
     run_thread_tests();
     run_jwt_tests(argv[3]);
+    run_explain_tests();
     run_token_tests();
     run_live_endpoint_tests();
     run_build_info_tests();

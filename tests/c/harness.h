@@ -88,6 +88,12 @@ void run_thread_tests(void);
  * vectors_to_text.py), then payloads, the satellite checks, the OAuth
  * profile and the arguments of the JWT functions. */
 void run_jwt_tests(const char *jwt_vectors_txt);
+/* Checks that ishare_verifier_explain (`jwt`: _explain_jwt) of `token` gives
+ * the verdict and kind of `verified`, the status verify gave it. */
+void check_explain_agrees(const ishare_verifier *verifier, const char *token, int64_t now,
+                          const char *who, int jwt, ishare_status verified);
+/* explain's own cases, and what a signer knows of its own chain. */
+void run_explain_tests(void);
 /* Access tokens, sans-IO: the token manager and the token endpoint's side. */
 void run_token_tests(void);
 /* The token manager against the live test endpoint whose base URL is in the

@@ -165,6 +165,8 @@ static void run_jwt_vector(const struct record *r) {
         CHECK(jwt == JWT_SENTINEL);
         CHECK(ishare_last_error(NULL, 0) > 0);
     }
+    check_explain_agrees(verifier, token, strtoll(now, NULL, 10), record_get(r, "issuer"), 1,
+                         status);
     ishare_verifier_free(verifier);
     case_end();
 }

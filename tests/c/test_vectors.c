@@ -77,6 +77,7 @@ static void run_vector(const struct vector *v) {
             CHECK(ishare_last_error(NULL, 0) > 0);
         }
         ishare_assertion_free(assertion);
+        check_explain_agrees(verifier, v->token, v->now, v->client_id, 0, status);
     }
     ishare_verifier_free(verifier);
     case_end();

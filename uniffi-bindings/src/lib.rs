@@ -8,14 +8,15 @@
 //!
 //! - [`Signer`]: `Signer.fromPem(keyPem, chainPem, clientId, profile)`,
 //!   `clientAssertion(audience, now, jti)`, `tokenRequest(audience, scope)`,
-//!   `signJwt(audience, claimsJson, now, jti)`; `Signer.fromCallback(chainPem,
+//!   `signJwt(audience, claimsJson, now, jti)`; `warnings()`, `notAfter()`; `Signer.fromCallback(chainPem,
 //!   clientId, signer, profile)` with the app's [`ExternalSigner`] (a key
 //!   that never leaves Android Keystore, the Keychain or an HSM), which signs
 //!   each [`PendingSignature`]; `Signer.fromPkcs11(uri, clientId, pin,
 //!   chainPem, profile)` with a key on a PKCS#11 device (feature `pkcs11`).
 //! - [`Verifier`]: `Verifier(audience, trustedRoots, leeway, …, profile)`,
 //!   `verify(token, now, clientId)` → [`Assertion`],
-//!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on.
+//!   `verifyJwt(token, now, issuer)` → [`VerifiedJwt`], replay protection on;
+//!   `explain(token, now, clientId)` / `explainJwt` → [`Report`], every rule.
 //! - [`Profile`]: `Profile.ishare()` (the default) or
 //!   `Profile.oauth(lifetimeSecs)`, the generic OAuth client assertion.
 //! - The satellite, sans-IO: [`check_party`] → [`PartyInfo`],
@@ -36,6 +37,7 @@
 
 mod endpoint;
 mod error;
+mod explain;
 mod external;
 mod jwt;
 #[cfg(feature = "pkcs11")]
@@ -43,6 +45,7 @@ mod pkcs11;
 mod profile;
 mod satellite;
 mod signer;
+mod signer_chain;
 mod system;
 #[cfg(test)]
 mod testing;
@@ -54,6 +57,7 @@ pub use endpoint::{
     token_response_body, token_response_headers,
 };
 pub use error::{IshareJwtError, panic_selftest};
+pub use explain::{CertificateReport, Report, RuleReport};
 pub use external::{ExternalSigner, PendingSignature};
 pub use jwt::VerifiedJwt;
 pub use profile::Profile;

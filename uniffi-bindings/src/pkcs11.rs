@@ -36,7 +36,7 @@ impl Signer {
                 &client_id,
             )?
             .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Signer::wrap(inner))
+            Signer::checked(inner)
         })
     }
 }

@@ -21,10 +21,13 @@ pub struct Signer {
 
 impl Signer {
     /// The object around a core signer.
-    pub(crate) fn wrap(inner: ishare_jwt::Signer) -> Arc<Self> {
-        Arc::new(Signer {
+    /// The binding's signer over `inner`, once its chain is valid at the
+    /// system clock: an expired certificate is found now, not by a partner.
+    pub(crate) fn checked(inner: ishare_jwt::Signer) -> Result<Arc<Self>, IshareJwtError> {
+        inner.check_validity_at(now_or_clock(None)?)?;
+        Ok(Arc::new(Signer {
             inner: Arc::new(inner),
-        })
+        }))
     }
 
     /// The core signer, for a token manager to share.
@@ -38,7 +41,9 @@ impl Signer {
     /// A signer from a PEM private key (PKCS#8 or PKCS#1), a PEM certificate
     /// chain (leaf first) and the party id the leaf certificate names
     /// (`EU.EORI.…` or `did:ishare:…`), making tokens of `profile` (iSHARE
-    /// when null).
+    /// when null). The chain is checked as every verifier will, at the
+    /// system clock: an expired certificate is refused here, naming it
+    /// (`x5c[i]`); what loads but some verifiers refuse is in `warnings()`.
     #[uniffi::constructor(default(profile = None))]
     pub fn from_pem(
         key_pem: String,
@@ -51,7 +56,7 @@ impl Signer {
             let key_pem = Zeroizing::new(key_pem);
             let inner = ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, &client_id)?
                 .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Signer::wrap(inner))
+            Signer::checked(inner)
         })
     }
 
@@ -73,7 +78,7 @@ impl Signer {
             let key = Box::new(ForeignKey(signer));
             let inner = ishare_jwt::Signer::from_external_pem(key, &chain_pem, &client_id)?
                 .with_profile(or_ishare(profile.as_deref()))?;
-            Ok(Signer::wrap(inner))
+            Signer::checked(inner)
         })
     }
 

@@ -59,6 +59,13 @@ pub struct Verifier {
     caches: LockedCaches,
 }
 
+impl Verifier {
+    /// The core verifier (for `explain`).
+    pub(crate) fn core(&self) -> &ishare_jwt::Verifier {
+        &self.inner
+    }
+}
+
 // The constructor's literal defaults are the core's.
 const _: () = assert!(ishare_jwt::DEFAULT_REPLAY_CAPACITY == 100_000);
 const _: () = assert!(ishare_jwt::DEFAULT_REPLAY_ISSUER_SHARE == 0.1);

@@ -20,6 +20,7 @@ __all__ = [
     "AudienceError",
     "BufferTooSmallError",
     "CertificateExpiredError",
+    "CertificateReport",
     "CertificateUsageError",
     "ClientIdMismatchError",
     "ExpiredError",
@@ -52,6 +53,8 @@ __all__ = [
     "ReplayCacheFullError",
     "ReplayError",
     "ReplayStoreError",
+    "Report",
+    "RuleReport",
     "SignatureError",
     "Signer",
     "TokenEndpointError",
@@ -162,6 +165,12 @@ class Signer:
     def profile(self) -> Profile: ...
     @property
     def leaf_sha256(self) -> str: ...
+    @property
+    def warnings(self) -> list[str]:
+        """What loaded but some verifiers refuse (e.g. a chain without its root), with the fix."""
+    @property
+    def not_after(self) -> int:
+        """The last second (Unix) at which every certificate of the chain is valid."""
     def sign_jwt(
         self,
         audience: str,
@@ -229,6 +238,14 @@ class Verifier:
         self, token: str, *, now: int | None = None, issuer: str | None = None
     ) -> VerifiedJwt:
         """Verifies any iSHARE JWT sent to us; ``issuer``, when given, must be its ``iss``."""
+    def explain(
+        self, token: str, *, now: int | None = None, client_id: str | None = None
+    ) -> Report:
+        """Every rule of ``verify``, each passed, failed or skipped; records no replay."""
+    def explain_jwt(
+        self, token: str, *, now: int | None = None, issuer: str | None = None
+    ) -> Report:
+        """``explain`` by the rules of ``verify_jwt``."""
     @property
     def audience(self) -> str: ...
     @property
@@ -241,6 +258,63 @@ class Verifier:
     def replay_issuer_share(self) -> float: ...
     @property
     def replay_store(self) -> _ReplayStore | None: ...
+
+@final
+class RuleReport:
+    """One rule of a :class:`Report`."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def status(self) -> str:
+        """``pass``, ``fail`` or ``skipped``."""
+    @property
+    def kind(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+
+@final
+class CertificateReport:
+    """One certificate of the token's ``x5c``, as read."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def serial(self) -> str: ...
+    @property
+    def not_before(self) -> int: ...
+    @property
+    def not_after(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def key_bits(self) -> int: ...
+    @property
+    def party(self) -> str: ...
+
+@final
+class Report:
+    """Why a token is accepted or refused: every rule, header, claims and chain."""
+
+    @property
+    def verdict(self) -> str:
+        """``accepted`` or ``refused``: ``verify``'s verdict."""
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def rules(self) -> list[RuleReport]: ...
+    @property
+    def header(self) -> dict[str, Any] | None: ...
+    @property
+    def claims(self) -> dict[str, Any] | None: ...
+    @property
+    def chain(self) -> list[CertificateReport]: ...
+    def to_json(self) -> str: ...
+    def _repr_html_(self) -> str: ...
 
 @final
 class Assertion:

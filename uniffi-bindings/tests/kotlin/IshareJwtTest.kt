@@ -1,7 +1,8 @@
 // Kotlin tests of the UniFFI bindings: every shared vector, the shared hostile
 // inputs (on a small stack), sign -> verify, replay, replay limits, error
 // variants, the panic guard; then JwtTest.kt's (every iSHARE JWT, the
-// satellite checks, the OAuth profile) and TokenTest.kt's (the token manager
+// satellite checks, the OAuth profile), ExplainTest.kt's (explain, a signer's
+// own chain) and TokenTest.kt's (the token manager
 // against the live test token endpoint, the token endpoint's functions, every
 // error variant's kind and code) and ExternalSignerTest.kt's (Signer.fromCallback
 // with a java.security key). Plain main() (no JUnit): run by
@@ -400,6 +401,7 @@ fun main(args: Array<String>) {
     signer.close()
 
     runJwtTests(File(args[4]), File(args[5]), File(args[6]))
+    runExplainTests(dir, vectors, hostile, File(args[5]))
     runTokenTests(File(args[4]), args[7])
     runExternalSignerTests(dir, File(args[4]), args[7])
     println("kotlin: $passed passed, $failed failed")

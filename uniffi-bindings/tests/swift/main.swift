@@ -1,7 +1,8 @@
 // Swift tests of the UniFFI bindings, the same suite as
 // tests/kotlin/IshareJwtTest.kt: every shared vector, sign -> verify, replay,
 // replay limits, error variants (not yet the hostile inputs); then jwt.swift's
-// (every iSHARE JWT, the satellite checks, the OAuth profile) and
+// (every iSHARE JWT, the satellite checks, the OAuth profile), explain.swift's
+// (explain, a signer's own chain) and
 // tokens.swift's (the token manager against the live test token endpoint,
 // the token endpoint's functions, every error case's kind and code) and
 // external.swift's (Signer.fromCallback with an ExternalSigner). A plain
@@ -406,6 +407,7 @@ runTest("error: too large") {
 
 runJwtTests(pkiDir: CommandLine.arguments[5], jwtVectorsTable: CommandLine.arguments[6],
             signTable: CommandLine.arguments[7])
+runExplainTests(vectors: vectors, jwtVectorsTable: CommandLine.arguments[6])
 runTokenTests(pkiDir: CommandLine.arguments[5], base: CommandLine.arguments[8])
 runExternalSignerTests(vectorsDir: dir, chain: chain)
 
