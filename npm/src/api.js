@@ -381,6 +381,7 @@ export class VerifiedJwt {
     this.#native = nativeJwt;
     Object.assign(this, nativeJwt.fields());
     this.claims = JSON.parse(this.claimsJson);
+    Object.freeze(this);
   }
 
   /** The verified token as the core keeps it (checkParty, trustedListAnchors). */

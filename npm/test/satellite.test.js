@@ -32,6 +32,9 @@ test('a listed, active party with its certificate passes', () => {
   assert.ok(parties instanceof VerifiedJwt);
   assert.equal(parties.issuer, SATELLITE_ID);
   assert.equal(parties.claims.parties_info.count, 1);
+  assert.throws(() => {
+    parties.issuer = JWT_CLIENT_ID; // what was verified stays as verified
+  }, TypeError);
   const info = checkParty(parties, assertion.clientId, { leafSha256: assertion.leafSha256 });
   assert.deepEqual(info, {
     partyId: JWT_CLIENT_ID,
