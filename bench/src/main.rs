@@ -1,7 +1,7 @@
 //! `ishare-jwt-bench`: every benchmark of the project in one run, printed as
 //! a table with each of ours beside its reference, measured in the same run.
 //!
-//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--aws-lc-bench PATH] [--seconds S] [--write FILE]`
+//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--aws-lc-bench PATH] [--node-bench DIR] [--wasm-sizes FILE] [--seconds S] [--write FILE]`
 //! (`scripts/bench` passes all of them). `--aws-lc-bench` names this
 //! harness built with `--features aws-lc`, which is run as
 //! `PATH --rust-only --label aws-lc`: only our Rust rows, printed one per
@@ -9,7 +9,9 @@
 //! `--redis-only`: only the Redis replay store rows (and their note), printed
 //! as the table would show them. `--pkcs11-uri URI`: a key on a PKCS#11
 //! token (with the PIN in the URI) to sign with beside the PEM signer;
-//! `--pkcs11-only`: only those rows.
+//! `--pkcs11-only`: only those rows; `--node-only` likewise the Node.js rows
+//! (`--node-bench` names a project with `bench.js`, `ishare-jwt` and `jose`
+//! installed; `--wasm-sizes` the sizes `scripts/build-npm` wrote).
 // A measuring harness, not library code: a failed set-up aborts the run.
 #![allow(
     clippy::unwrap_used,
@@ -22,6 +24,7 @@ mod c_abi;
 mod external;
 mod measure;
 mod pkcs11_cases;
+mod node;
 mod redis_cases;
 mod review_cases;
 mod rust_cases;
@@ -37,12 +40,15 @@ struct Options {
     c_bench: Option<String>,
     cli: Option<String>,
     aws_lc_bench: Option<String>,
+    node_bench: Option<String>,
+    wasm_sizes: Option<String>,
     seconds: f64,
     write: Option<String>,
     rust_only: bool,
     redis_only: bool,
     pkcs11_uri: Option<String>,
     pkcs11_only: bool,
+    node_only: bool,
     label: String,
 }
 
@@ -52,12 +58,15 @@ fn options() -> Options {
         c_bench: None,
         cli: None,
         aws_lc_bench: None,
+        node_bench: None,
+        wasm_sizes: None,
         seconds: 2.0,
         write: None,
         rust_only: false,
         redis_only: false,
         pkcs11_uri: None,
         pkcs11_only: false,
+        node_only: false,
         label: if cfg!(feature = "aws-lc") {
             "aws-lc"
         } else {
@@ -79,11 +88,17 @@ fn options() -> Options {
             options.pkcs11_only = true;
             continue;
         }
+        if arg == "--node-only" {
+            options.node_only = true;
+            continue;
+        }
         let value = args.next();
         match (arg.as_str(), value) {
             ("--python", Some(v)) => options.python = Some(v),
             ("--cli", Some(v)) => options.cli = Some(v),
             ("--aws-lc-bench", Some(v)) => options.aws_lc_bench = Some(v),
+            ("--node-bench", Some(v)) => options.node_bench = Some(v),
+            ("--wasm-sizes", Some(v)) => options.wasm_sizes = Some(v),
             ("--label", Some(v)) => options.label = v,
             ("--c-bench", Some(v)) => options.c_bench = Some(v),
             ("--seconds", Some(v)) => options.seconds = v.parse().unwrap_or(2.0),
@@ -143,6 +158,12 @@ fn main() {
             &mut rows,
             &mut notes,
         );
+        print!("{}", table(&rows, &notes));
+        return;
+    }
+
+    if options.node_only {
+        node_rows(&options, &mut rows, &mut notes);
         print!("{}", table(&rows, &notes));
         return;
     }
@@ -341,6 +362,8 @@ fn main() {
         None => notes.push("aws-lc backend not measured (no --aws-lc-bench)".into()),
     }
 
+    node_rows(&options, &mut rows, &mut notes);
+
     let mut memory = Vec::new();
     if let Some(cli) = options.cli.as_deref() {
         eprintln!("measuring the CLI …");
@@ -439,6 +462,20 @@ fn pkcs11_rows(seconds: f64, uri: Option<&str>, rows: &mut Vec<Row>, notes: &mut
             notes.push("PKCS#11 rows: the same key (testdata/pki/client-eori) as a PEM in memory and as a sensitive, non-extractable object on a SoftHSM token made for the run (scripts/softhsm-token); the token's row includes a session taken from and given back to the signer's pool and the signature's check with the leaf key; SoftHSM does its RSA with its own crypto library, so this row measures the PKCS#11 path, not a hardware HSM".into());
         }
         Err(why) => notes.push(format!("PKCS#11 signing not measured: {why}")),
+    }
+}
+
+/// The npm package's rows beside jose, or a note saying why not.
+fn node_rows(options: &Options, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
+    match options.node_bench.as_deref() {
+        Some(project) => node::rows(
+            project,
+            options.wasm_sizes.as_deref(),
+            options.seconds,
+            rows,
+            notes,
+        ),
+        None => notes.push("Node.js not measured (no --node-bench)".into()),
     }
 }
 
