@@ -3,19 +3,55 @@
 
 use std::borrow::Cow;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString};
 
 use crate::errors::{BindingError, BindingResult};
 
+/// A `now` argument: Unix seconds as an `int`, or a `float` such as
+/// `time.time()` gives (floored: a token issued within a second is issued
+/// at its start). `bool`, NaN and infinities are refused.
+#[derive(Clone, Copy)]
+pub(crate) struct Now(i64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Now {
+    type Error = BindingError;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> Result<Self, Self::Error> {
+        if obj.is_instance_of::<PyBool>() {
+            return Err(PyTypeError::new_err("now must be int or float, not bool").into());
+        }
+        if obj.is_instance_of::<PyInt>() {
+            // Beyond i64: Python's own OverflowError.
+            return Ok(Now(obj.extract::<i64>()?));
+        }
+        let Ok(seconds) = obj.cast::<PyFloat>().map(|f| f.value()) else {
+            return Err(PyTypeError::new_err(format!(
+                "now must be int or float (Unix seconds), not {}",
+                obj.get_type().name()?
+            ))
+            .into());
+        };
+        // In range and finite: every i64 second is far beyond 2^53.
+        if !seconds.is_finite() || seconds.abs() > 9.0e15 {
+            return Err(ishare_jwt::Error::InvalidArgument(format!(
+                "now must be a finite Unix time, got {seconds}"
+            ))
+            .into());
+        }
+        #[allow(clippy::cast_possible_truncation)] // checked above
+        Ok(Now(seconds.floor() as i64))
+    }
+}
+
 /// The caller's `now`, or the system clock in Unix seconds.
-pub(crate) fn now_or_clock(now: Option<i64>) -> ishare_jwt::Result<i64> {
+pub(crate) fn now_or_clock(now: Option<Now>) -> ishare_jwt::Result<i64> {
     match now {
-        Some(now) => Ok(now),
+        Some(Now(now)) => Ok(now),
         None => SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .ok()
@@ -93,15 +129,26 @@ pub(crate) fn pem_text<'a>(
     .into())
 }
 
-/// Reads a PEM file, at most one byte more than the core accepts (so an
+/// Reads a file, at most one byte more than the core accepts (so an
 /// oversized file is reported by the core's size limit, not read whole).
-pub(crate) fn read_pem_file(path: &Path, name: &str, kind: PemKind) -> BindingResult<String> {
+fn read_limited(path: &Path) -> BindingResult<Vec<u8>> {
     let limit = ishare_jwt::limits::MAX_PEM_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|file| file.take(limit).read_to_end(&mut bytes))
         .map_err(|error| os_error(&error, path))?;
-    String::from_utf8(bytes).map_err(|_| BindingError::from(kind.not_text(name)))
+    Ok(bytes)
+}
+
+/// Reads a PEM file as text.
+pub(crate) fn read_pem_file(path: &Path, name: &str, kind: PemKind) -> BindingResult<String> {
+    String::from_utf8(read_limited(path)?).map_err(|_| BindingError::from(kind.not_text(name)))
+}
+
+/// Reads a private key file as bytes: PEM, or DER as `openssl pkcs8
+/// -outform DER` writes it (the core tells which it is).
+pub(crate) fn read_key_file(path: &Path) -> BindingResult<zeroize::Zeroizing<Vec<u8>>> {
+    read_limited(path).map(zeroize::Zeroizing::new)
 }
 
 /// `OSError(errno, strerror, filename)`: Python picks the subclass
@@ -114,41 +161,56 @@ fn os_error(error: &std::io::Error, path: &Path) -> BindingError {
     PyOSError::new_err((errno, strerror, path.display().to_string())).into()
 }
 
-/// `trusted_roots`: any iterable of `str` (a bare `str` is refused rather
-/// than read as one root per character).
-pub(crate) fn str_list(value: &Bound<'_, PyAny>, name: &str) -> BindingResult<Vec<String>> {
+/// `trusted_roots` as texts for `TrustAnchor::parse_all`: one `str` or
+/// `bytes` (a fingerprint, fingerprints one per line, a PEM bundle), an
+/// `os.PathLike` naming a file of those, or any iterable of these.
+pub(crate) fn trust_texts(value: &Bound<'_, PyAny>, name: &str) -> BindingResult<Vec<String>> {
+    if let Some(text) = one_trust_text(value, name)? {
+        return Ok(vec![text]);
+    }
     let type_error = |what: String| {
         BindingError::from(PyTypeError::new_err(format!(
-            "{name} must be a sequence of str, not {what}"
+            "{name} must be str, bytes, os.PathLike or an iterable of them, not {what}"
         )))
     };
-    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
-        return Err(type_error(value.get_type().name()?.to_string()));
-    }
-    let items = value.try_iter().map_err(|_| {
-        type_error(
-            value
-                .get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-        )
-    })?;
-    let mut strings = Vec::new();
+    let type_name = |v: &Bound<'_, PyAny>| {
+        v.get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
+    let items = value.try_iter().map_err(|_| type_error(type_name(value)))?;
+    let mut texts = Vec::new();
     for item in items {
         let item = item?;
-        let text = item.cast::<PyString>().map_err(|_| {
-            type_error(format!(
-                "a sequence holding {}",
-                item.get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            ))
-        })?;
-        strings.push(text.to_cow()?.into_owned());
+        let text = one_trust_text(&item, name)?
+            .ok_or_else(|| type_error(format!("an iterable holding {}", type_name(&item))))?;
+        texts.push(text);
     }
-    Ok(strings)
+    Ok(texts)
+}
+
+/// One trust text from `str`, `bytes` or a path; `None` for anything else.
+fn one_trust_text(value: &Bound<'_, PyAny>, name: &str) -> BindingResult<Option<String>> {
+    let not_text = || {
+        BindingError::from(ishare_jwt::Error::InvalidTrustAnchor(format!(
+            "{name}: the bytes are not text (UTF-8): give PEM or hex fingerprints"
+        )))
+    };
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Some(text.to_cow()?.into_owned()));
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        let text = std::str::from_utf8(bytes.as_bytes()).map_err(|_| not_text())?;
+        return Ok(Some(text.to_owned()));
+    }
+    if value.hasattr("__fspath__")? {
+        let path: PathBuf = value.extract()?;
+        return String::from_utf8(read_limited(&path)?)
+            .map(Some)
+            .map_err(|_| not_text());
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -157,7 +219,7 @@ mod tests {
 
     #[test]
     fn clock() {
-        assert_eq!(now_or_clock(Some(-3)).unwrap(), -3);
+        assert_eq!(now_or_clock(Some(Now(-3))).unwrap(), -3);
         assert!(now_or_clock(None).unwrap() > 1_700_000_000);
     }
 

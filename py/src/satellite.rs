@@ -5,7 +5,7 @@
 
 use pyo3::prelude::*;
 
-use crate::convert::now_or_clock;
+use crate::convert::{Now, now_or_clock};
 use crate::errors::{BindingResult, guarded};
 use crate::jwt::PyVerifiedJwt;
 
@@ -78,7 +78,7 @@ pub(crate) fn check_party(
     parties_jwt: &Bound<'_, PyVerifiedJwt>,
     party_id: &str,
     leaf_sha256: Option<&str>,
-    now: Option<i64>,
+    now: Option<Now>,
 ) -> BindingResult<PyPartyInfo> {
     let jwt = &parties_jwt.get().inner;
     let inner = py.detach(|| {

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use zeroize::Zeroizing;
 
-use crate::convert::{PemKind, now_or_clock, os_rng, pem_text, read_pem_file};
+use crate::convert::{Now, PemKind, now_or_clock, os_rng, pem_text, read_key_file, read_pem_file};
 use crate::errors::{BindingResult, guarded};
 use crate::jwt::claims_text;
 use crate::key_callback::{PyPendingSignature, PythonKey};
@@ -28,13 +28,13 @@ pub(crate) struct PySigner {
 impl PySigner {
     fn load(
         py: Python<'_>,
-        key_pem: Zeroizing<String>,
+        key: Zeroizing<Vec<u8>>,
         chain_pem: String,
         client_id: &str,
         profile: Option<&PyProfile>,
     ) -> BindingResult<PySigner> {
         PySigner::build(py, profile, || {
-            ishare_jwt::Signer::from_pem(key_pem.as_bytes(), &chain_pem, client_id)
+            ishare_jwt::Signer::from_pem(key.as_slice(), &chain_pem, client_id)
         })
     }
 
@@ -78,13 +78,17 @@ impl PySigner {
         client_id: &str,
         profile: Option<PyRef<'_, PyProfile>>,
     ) -> BindingResult<PySigner> {
-        let key = Zeroizing::new(pem_text(key_pem, "key_pem", PemKind::Key)?.into_owned());
+        let key = Zeroizing::new(
+            pem_text(key_pem, "key_pem", PemKind::Key)?
+                .into_owned()
+                .into_bytes(),
+        );
         let chain = pem_text(chain_pem, "chain_pem", PemKind::Chain)?.into_owned();
         PySigner::load(py, key, chain, client_id, profile.as_deref())
     }
 
-    /// A signer from a PEM key file and a PEM chain file (`str` or
-    /// `os.PathLike` paths).
+    /// A signer from a key file (PEM, or DER PKCS#8/PKCS#1) and a PEM chain
+    /// file (`str` or `os.PathLike` paths).
     #[staticmethod]
     #[pyo3(signature = (key_path, chain_path, client_id, *, profile = None))]
     fn from_files(
@@ -94,7 +98,7 @@ impl PySigner {
         client_id: &str,
         profile: Option<PyRef<'_, PyProfile>>,
     ) -> BindingResult<PySigner> {
-        let key = Zeroizing::new(read_pem_file(&key_path, "key_path", PemKind::Key)?);
+        let key = read_key_file(&key_path)?;
         let chain = read_pem_file(&chain_path, "chain_path", PemKind::Chain)?;
         PySigner::load(py, key, chain, client_id, profile.as_deref())
     }
@@ -188,7 +192,7 @@ impl PySigner {
         &self,
         py: Python<'_>,
         audience: &str,
-        now: Option<i64>,
+        now: Option<Now>,
         jti: Option<&str>,
     ) -> BindingResult<PyPendingSignature> {
         let inner = py.detach(|| {
@@ -210,7 +214,7 @@ impl PySigner {
         audience: &str,
         claims: Option<&Bound<'_, PyAny>>,
         claims_json: Option<String>,
-        now: Option<i64>,
+        now: Option<Now>,
         jti: Option<&str>,
     ) -> BindingResult<PyPendingSignature> {
         let claims_json = claims_text(claims, claims_json)?;
@@ -246,7 +250,7 @@ impl PySigner {
         &self,
         py: Python<'_>,
         audience: &str,
-        now: Option<i64>,
+        now: Option<Now>,
         jti: Option<&str>,
     ) -> BindingResult<String> {
         let token = py.detach(|| {
@@ -272,7 +276,7 @@ impl PySigner {
         audience: &str,
         claims: Option<&Bound<'_, PyAny>>,
         claims_json: Option<String>,
-        now: Option<i64>,
+        now: Option<Now>,
         jti: Option<&str>,
     ) -> BindingResult<String> {
         let claims_json = claims_text(claims, claims_json)?;
@@ -297,7 +301,7 @@ impl PySigner {
         py: Python<'py>,
         audience: &str,
         scope: &str,
-        now: Option<i64>,
+        now: Option<Now>,
     ) -> BindingResult<Bound<'py, PyDict>> {
         let fields = py.detach(|| {
             guarded(|| {

@@ -7,7 +7,7 @@ use std::sync::{PoisonError, RwLock};
 
 use pyo3::prelude::*;
 
-use crate::convert::{now_or_clock, os_rng, to_u32, to_usize};
+use crate::convert::{Now, now_or_clock, os_rng, to_u32, to_usize};
 use crate::errors::{BindingResult, guarded};
 use crate::signer::PySigner;
 
@@ -100,7 +100,7 @@ impl PyTokenManager {
         server_id: &str,
         token_url: &str,
         scope: &str,
-        now: Option<i64>,
+        now: Option<Now>,
     ) -> BindingResult<Option<PyAccessToken>> {
         let now = now_or_clock(now)?;
         let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
@@ -118,7 +118,7 @@ impl PyTokenManager {
         server_id: &str,
         token_url: &str,
         scope: &str,
-        now: Option<i64>,
+        now: Option<Now>,
     ) -> BindingResult<PyTokenStep> {
         let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
         let step = py.detach(|| {
@@ -147,7 +147,7 @@ impl PyTokenManager {
         scope: &str,
         status: u16,
         body: &[u8],
-        now: Option<i64>,
+        now: Option<Now>,
     ) -> BindingResult<PyAccessToken> {
         let key = ishare_jwt::TokenKey::new(server_id, token_url, scope);
         let inner = py.detach(|| {

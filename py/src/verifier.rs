@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 
 use crate::assertion::PyAssertion;
-use crate::convert::{now_or_clock, str_list, to_u32, to_usize};
+use crate::convert::{Now, now_or_clock, to_u32, to_usize, trust_texts};
 use crate::errors::{BindingResult, guarded};
 use crate::explain::PyReport;
 use crate::jwt::PyVerifiedJwt;
@@ -82,13 +82,13 @@ impl PyVerifier {
             .into());
         }
         let profile = or_ishare(profile.as_deref());
-        let trusted_roots = str_list(trusted_roots, "trusted_roots")?;
+        let trusted_roots = trust_texts(trusted_roots, "trusted_roots")?;
         let (inner, replay_cache) = py.detach(|| {
             guarded(|| {
-                let anchors = trusted_roots
-                    .iter()
-                    .map(|root| ishare_jwt::TrustAnchor::parse(root))
-                    .collect::<ishare_jwt::Result<Vec<_>>>()?;
+                let mut anchors = Vec::new();
+                for text in &trusted_roots {
+                    anchors.extend(ishare_jwt::TrustAnchor::parse_all(text)?);
+                }
                 let inner = ishare_jwt::Verifier::new_with_profile(audience, anchors, profile)?
                     .with_leeway(to_u32("leeway", leeway)?)?;
                 // Checked even with replay_protection=False: a bad limit is a
@@ -124,7 +124,7 @@ impl PyVerifier {
         &self,
         py: Python<'_>,
         token: &str,
-        now: Option<i64>,
+        now: Option<Now>,
         client_id: Option<&str>,
     ) -> BindingResult<PyAssertion> {
         if let Some(store) = &self.replay_store {
@@ -166,7 +166,7 @@ impl PyVerifier {
         &self,
         py: Python<'_>,
         token: &str,
-        now: Option<i64>,
+        now: Option<Now>,
         issuer: Option<&str>,
     ) -> BindingResult<PyVerifiedJwt> {
         if let Some(store) = &self.replay_store {
@@ -207,7 +207,7 @@ impl PyVerifier {
         &self,
         py: Python<'_>,
         token: &str,
-        now: Option<i64>,
+        now: Option<Now>,
         client_id: Option<&str>,
     ) -> BindingResult<PyReport> {
         let report =
@@ -222,7 +222,7 @@ impl PyVerifier {
         &self,
         py: Python<'_>,
         token: &str,
-        now: Option<i64>,
+        now: Option<Now>,
         issuer: Option<&str>,
     ) -> BindingResult<PyReport> {
         let report =

@@ -249,12 +249,12 @@ def test_bad_clock_and_jti(signer: ishare_jwt.Signer, verifier: ishare_jwt.Verif
         lambda s, v: ishare_jwt.Signer.from_pem("x", "x", 5),  # type: ignore[arg-type]
         lambda s, v: ishare_jwt.Signer.from_files(3.5, "x", CLIENT_ID),  # type: ignore[arg-type]
         lambda s, v: ishare_jwt.Signer.from_pem("x", "x", CLIENT_ID, profile="oauth"),  # type: ignore[arg-type]
-        lambda s, v: ishare_jwt.Verifier(SERVER_ID, ROOT_SHA256),
-        lambda s, v: ishare_jwt.Verifier(SERVER_ID, [b"bytes"]),  # type: ignore[list-item]
+        lambda s, v: ishare_jwt.Verifier(SERVER_ID, 5),  # type: ignore[arg-type]
+        lambda s, v: ishare_jwt.Verifier(SERVER_ID, [ROOT_SHA256, 5]),  # type: ignore[list-item]
         lambda s, v: ishare_jwt.Verifier(SERVER_ID, [ROOT_SHA256], leeway="5"),  # type: ignore[arg-type]
         lambda s, v: v.verify(b"a.b.c"),
         lambda s, v: v.verify("a.b.c", now="now"),
-        lambda s, v: v.verify("a.b.c", now=1.5),
+        lambda s, v: v.verify("a.b.c", now=True),
         lambda s, v: s.client_assertion(None),
         lambda s, v: s.client_assertion(SERVER_ID, T0),
     ],

@@ -1,7 +1,7 @@
 """Type stubs for the native module; the public names are re-exported by ``ishare_jwt``."""
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Final, Protocol, final
 
 from typing_extensions import TypeAlias
@@ -138,7 +138,7 @@ class Signer:
     ) -> Signer:
         """A signer holding no key: ``prepare_assertion``/``prepare_jwt``, sign, ``finish``."""
     def prepare_assertion(
-        self, audience: str, *, now: int | None = None, jti: str | None = None
+        self, audience: str, *, now: float | None = None, jti: str | None = None
     ) -> PendingSignature:
         """What ``client_assertion`` would sign, for a key elsewhere."""
     def prepare_jwt(
@@ -147,17 +147,17 @@ class Signer:
         claims: Mapping[str, Any] | None = None,
         *,
         claims_json: str | None = None,
-        now: int | None = None,
+        now: float | None = None,
         jti: str | None = None,
     ) -> PendingSignature:
         """What ``sign_jwt`` would sign, for a key elsewhere."""
     def finish(self, pending: PendingSignature, signature: bytes) -> str:
         """The token, once ``signature`` verifies with the leaf key (else ``KeyMismatchError``)."""
     def client_assertion(
-        self, audience: str, *, now: int | None = None, jti: str | None = None
+        self, audience: str, *, now: float | None = None, jti: str | None = None
     ) -> str: ...
     def token_request(
-        self, audience: str, *, scope: str = "iSHARE", now: int | None = None
+        self, audience: str, *, scope: str = "iSHARE", now: float | None = None
     ) -> dict[str, str]: ...
     @property
     def client_id(self) -> str: ...
@@ -177,7 +177,7 @@ class Signer:
         claims: Mapping[str, Any] | None = None,
         *,
         claims_json: str | None = None,
-        now: int | None = None,
+        now: float | None = None,
         jti: str | None = None,
     ) -> str:
         """Any iSHARE JWT: the envelope (iss = sub, aud, jti, iat = nbf, exp) then ``claims``.
@@ -207,9 +207,23 @@ class PendingSignature:
     def algorithm(self) -> str:
         """``RS256``."""
 
+_TrustRoot: TypeAlias = str | bytes | os.PathLike[str]
+_TrustedRoots: TypeAlias = _TrustRoot | Iterable[_TrustRoot]
+
 @final
 class Verifier:
     """Verifies client assertions addressed to ``audience``; refuses replays by default.
+
+    ``trusted_roots``: SHA-256 fingerprints (any common form: hex, with
+    colons or spaces, ``sha256 Fingerprint=...``), PEM CA certificates or a
+    PEM bundle (one root per certificate), as ``str`` or ``bytes``, a path to
+    a file holding them, or an iterable of these. ``now`` everywhere is Unix
+    seconds as ``int`` or ``float`` (``time.time()``; floored).
+
+    Replay protection is per process: the cache lives in this ``Verifier``.
+    Several workers or instances behind one endpoint each accept a token
+    once; share ``replay_store=ishare_jwt.stores.RedisReplayStore(...)``
+    between them to accept it once in all.
 
     The replay cache remembers at most ``replay_capacity`` unexpired tokens,
     of which one issuer may hold ``replay_issuer_share``; beyond either limit
@@ -222,7 +236,7 @@ class Verifier:
     def __new__(
         cls,
         audience: str,
-        trusted_roots: Sequence[str],
+        trusted_roots: _TrustedRoots,
         *,
         leeway: int = 0,
         replay_protection: bool = True,
@@ -232,18 +246,18 @@ class Verifier:
         replay_store: _ReplayStore | None = None,
     ) -> Verifier: ...
     def verify(
-        self, token: str, *, now: int | None = None, client_id: str | None = None
+        self, token: str, *, now: float | None = None, client_id: str | None = None
     ) -> Assertion: ...
     def verify_jwt(
-        self, token: str, *, now: int | None = None, issuer: str | None = None
+        self, token: str, *, now: float | None = None, issuer: str | None = None
     ) -> VerifiedJwt:
         """Verifies any iSHARE JWT sent to us; ``issuer``, when given, must be its ``iss``."""
     def explain(
-        self, token: str, *, now: int | None = None, client_id: str | None = None
+        self, token: str, *, now: float | None = None, client_id: str | None = None
     ) -> Report:
         """Every rule of ``verify``, each passed, failed or skipped; records no replay."""
     def explain_jwt(
-        self, token: str, *, now: int | None = None, issuer: str | None = None
+        self, token: str, *, now: float | None = None, issuer: str | None = None
     ) -> Report:
         """``explain`` by the rules of ``verify_jwt``."""
     @property
@@ -405,7 +419,7 @@ def check_party(
     party_id: str,
     *,
     leaf_sha256: str | None = None,
-    now: int | None = None,
+    now: float | None = None,
 ) -> PartyInfo:
     """Judges a verified ``parties_token``: listed, Active today, with that certificate."""
 
@@ -520,10 +534,10 @@ class TokenManager:
         cls, signer: Signer, *, refresh_before: int = 60, capacity: int = 1024
     ) -> TokenManager: ...
     def cached(
-        self, server_id: str, token_url: str, scope: str, *, now: int | None = None
+        self, server_id: str, token_url: str, scope: str, *, now: float | None = None
     ) -> AccessToken | None: ...
     def get(
-        self, server_id: str, token_url: str, scope: str, *, now: int | None = None
+        self, server_id: str, token_url: str, scope: str, *, now: float | None = None
     ) -> AccessToken | TokenFetch: ...
     def finish(
         self,
@@ -533,7 +547,7 @@ class TokenManager:
         status: int,
         body: bytes,
         *,
-        now: int | None = None,
+        now: float | None = None,
     ) -> AccessToken: ...
     def invalidate(self, server_id: str, token_url: str, scope: str) -> None: ...
     def cache_key(self, server_id: str, token_url: str, scope: str) -> str:
