@@ -358,6 +358,24 @@ export class Verifier {
     return new VerifiedJwt(INTERNAL, call(() => this.#verifier.verifyJwt(token, at, iss)));
   }
 
+  /** Every rule of a client assertion, each passed, failed or skipped: verify's verdict, never a replay record. */
+  explain(token, opts) {
+    const { now, clientId } = options('explain', opts, ['now', 'clientId']);
+    text('token', token);
+    const at = optionalNumber('now', now);
+    const client = optionalText('clientId', clientId);
+    return JSON.parse(call(() => this.#verifier.explain(token, at, client)));
+  }
+
+  /** explain for any iSHARE JWT sent to us (`issuer`, when given, must be its `iss`). */
+  explainJwt(token, opts) {
+    const { now, issuer } = options('explainJwt', opts, ['now', 'issuer']);
+    text('token', token);
+    const at = optionalNumber('now', now);
+    const iss = optionalText('issuer', issuer);
+    return JSON.parse(call(() => this.#verifier.explainJwt(token, at, iss)));
+  }
+
   get audience() {
     return this.#verifier.audience;
   }

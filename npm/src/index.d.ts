@@ -174,6 +174,58 @@ export interface Assertion {
   replayUntil: number;
 }
 
+/** One rule of a Report. */
+export interface RuleReport {
+  /** Stable snake_case name (`signature`, `lifetime`, …). */
+  rule: string;
+  status: 'pass' | 'fail' | 'skipped';
+  /** The error kind the rule stands for (for a failure, the kind found). */
+  kind: string;
+  /** One line: what was found, or why the rule was skipped. */
+  detail: string;
+}
+
+/** One certificate of the token's `x5c`, as read. */
+export interface CertificateReport {
+  /** Its place in `x5c` (0 = the leaf). */
+  position: number;
+  /** The subject, as `C=NL, O=…, CN=…`. */
+  subject: string;
+  issuer: string;
+  /** The serial number, upper-case hex. */
+  serial: string;
+  /** `notBefore`, Unix seconds. */
+  not_before: number;
+  /** `notAfter`, Unix seconds. */
+  not_after: number;
+  /** SHA-256 of the DER, upper-case hex. */
+  sha256: string;
+  /** The RSA modulus size. */
+  key_bits: number;
+  /** The party attributes of the subject (serialNumber, organizationIdentifier). */
+  party: string;
+}
+
+/**
+ * Why a token is accepted or refused: every rule, in the verifier's order,
+ * with the decoded header, claims and certificates (the JSON every binding
+ * and `ishare-jwt explain --json` give). For people and logs: it records no
+ * replay and is never the authorisation decision (`verify` is).
+ */
+export interface Report {
+  /** `verify`'s verdict. */
+  verdict: 'accepted' | 'refused';
+  /** The kind `verify` throws (null when accepted). */
+  kind: string | null;
+  rules: RuleReport[];
+  /** The JOSE header, or null when it is not JSON. */
+  header: Record<string, unknown> | null;
+  /** The claims, or null when they are not JSON. */
+  claims: Record<string, unknown> | null;
+  /** The certificates of `x5c` that could be read. */
+  chain: CertificateReport[];
+}
+
 /**
  * Verifies client assertions addressed to `audience`, trusting chains that
  * lead to one of `trustedRoots` (PEM CA certificates or 64-hex SHA-256
@@ -184,6 +236,10 @@ export declare class Verifier {
   verify(token: string, options?: VerifyOptions): Assertion;
   /** Any iSHARE JWT sent to us, by every rule of `verify` but the `client_id` one. */
   verifyJwt(token: string, options?: VerifyJwtOptions): VerifiedJwt;
+  /** Every rule of a client assertion, each passed, failed or skipped; throws only for an unusable `now`. */
+  explain(token: string, options?: VerifyOptions): Report;
+  /** explain for any iSHARE JWT sent to us. */
+  explainJwt(token: string, options?: VerifyJwtOptions): Report;
   readonly audience: string;
   readonly leeway: number;
   free(): void;

@@ -18,6 +18,7 @@ import {
   trustedListAnchors,
   type Assertion,
   type PartyInfo,
+  type Report,
   type TokenRequestForm,
 } from 'ishare-jwt';
 
@@ -50,6 +51,10 @@ export function server(body: string): { status: number; headers: Record<string, 
     const parties: VerifiedJwt = verifier.verifyJwt('t', { issuer: 'EU.EORI.NL000000100' });
     const info: PartyInfo = checkParty(parties, assertion.clientId, { leafSha256: assertion.leafSha256 });
     const roots: string[] = trustedListAnchors(parties);
+    const report: Report = verifier.explain(request.clientAssertion, { now: 1, clientId: request.clientId });
+    const why: string | undefined = report.rules.find((rule) => rule.status === 'fail')?.detail;
+    const leafBits: number | undefined = verifier.explainJwt('t', { issuer: 'x' }).chain[0]?.key_bits;
+    void [why, leafBits, report.kind, report.claims?.['iss']];
     void [notBefore, info.certificates, roots, parties.claims, ERROR_KINDS[0]?.[1], TOKEN_RESPONSE_HEADERS['Pragma']];
     return tokenResponse('abc', 3600, { scope: request.scope });
   } catch (error) {
@@ -65,3 +70,6 @@ new Verifier('EU.EORI.NL000000000', [], { replay_protection: false });
 new Verifier('EU.EORI.NL000000000', [1]);
 // @ts-expect-error: no public constructor
 new Signer();
+// @ts-expect-error: a verdict is accepted or refused
+const verdict: 'valid' = new Verifier('EU.EORI.NL000000000', ['00']).explain('t').verdict;
+void verdict;

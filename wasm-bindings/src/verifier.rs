@@ -112,6 +112,34 @@ impl NativeVerifier {
         Ok(NativeVerifiedJwt { inner })
     }
 
+    /// The rule-by-rule report of a client assertion at `now` (the clock
+    /// when absent), as the core's JSON text (`Report::to_json`); the
+    /// package's JavaScript parses it. Records no replay.
+    pub fn explain(
+        &self,
+        token: &str,
+        now: Option<f64>,
+        client_id: Option<String>,
+    ) -> JsResult<String> {
+        let now = now_or_clock(now).js()?;
+        let report = self.inner.explain(token, now, client_id.as_deref()).js()?;
+        Ok(report.to_json())
+    }
+
+    /// [`NativeVerifier::explain`] for any iSHARE JWT; `issuer`, when
+    /// given, must be its `iss`.
+    #[wasm_bindgen(js_name = explainJwt)]
+    pub fn explain_jwt(
+        &self,
+        token: &str,
+        now: Option<f64>,
+        issuer: Option<String>,
+    ) -> JsResult<String> {
+        let now = now_or_clock(now).js()?;
+        let report = self.inner.explain_jwt(token, now, issuer.as_deref()).js()?;
+        Ok(report.to_json())
+    }
+
     /// Our identifier, the only acceptable `aud`.
     #[wasm_bindgen(getter)]
     pub fn audience(&self) -> String {
