@@ -23,8 +23,8 @@
 mod c_abi;
 mod external;
 mod measure;
-mod pkcs11_cases;
 mod node;
+mod pkcs11_cases;
 mod redis_cases;
 mod review_cases;
 mod rust_cases;
