@@ -10,10 +10,12 @@ fn pki_path(name: &str) -> String {
     format!("{}/../testdata/pki/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `openssl speed rsa2048`: (sign, verify) in microseconds.
+/// `openssl speed rsa2048`: (sign, verify) in microseconds. Wall-clock time
+/// (`-elapsed`), as every row of ours is measured: openssl's default divisor,
+/// CPU user time, leaves out the time other load takes from it.
 pub fn openssl_speed() -> Option<(f64, f64)> {
     let output = Command::new("openssl")
-        .args(["speed", "-seconds", "3", "rsa2048"])
+        .args(["speed", "-elapsed", "-seconds", "3", "rsa2048"])
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
@@ -46,6 +48,7 @@ verifier = ishare_jwt.Verifier(server, [root], replay_protection=False)
 token = signer.client_assertion(server, now=now)
 verifier.verify(token, now=now)
 result = {
+    "backend": ishare_jwt.BACKEND,
     "ours_sign": per_op(lambda: signer.client_assertion(server, now=now)),
     "ours_verify": per_op(lambda: verifier.verify(token, now=now)),
 }
@@ -70,9 +73,10 @@ result["pyjwt_verify"] = per_op(pyjwt_verify)
 print(json.dumps(result))
 "#;
 
-/// Our wheel and PyJWT, timed by `python` (a venv with both installed):
-/// (ours sign, ours verify, PyJWT sign, PyJWT verify) in microseconds.
-pub fn python(python: &str) -> Result<[f64; 4], String> {
+/// Our wheel and PyJWT, timed by `python` (a venv with both installed): the
+/// wheel's `BACKEND`, and (ours sign, ours verify, PyJWT sign, PyJWT verify)
+/// in microseconds.
+pub fn python(python: &str) -> Result<(String, [f64; 4]), String> {
     let output = Command::new(python)
         .args(["-c", PYTHON_BENCH])
         .args([
@@ -88,24 +92,26 @@ pub fn python(python: &str) -> Result<[f64; 4], String> {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let field = |name: &str| -> Result<f64, String> {
-        let start = text
-            .find(&format!("\"{name}\": "))
-            .ok_or(name.to_string())?
-            + name.len()
-            + 4;
-        text[start..]
-            .split([',', '}'])
-            .next()
-            .and_then(|n| n.trim().parse().ok())
+    let result: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{e} in {text}"))?;
+    let field = |name: &str| {
+        result[name]
+            .as_f64()
             .ok_or_else(|| format!("{name} in {text}"))
     };
-    Ok([
-        field("ours_sign")?,
-        field("ours_verify")?,
-        field("pyjwt_sign")?,
-        field("pyjwt_verify")?,
-    ])
+    let backend = result["backend"]
+        .as_str()
+        .ok_or_else(|| format!("backend in {text}"))?
+        .to_string();
+    Ok((
+        backend,
+        [
+            field("ours_sign")?,
+            field("ours_verify")?,
+            field("pyjwt_sign")?,
+            field("pyjwt_verify")?,
+        ],
+    ))
 }
 
 /// Our Rust rows measured by `bench` (this harness built with another

@@ -1,8 +1,14 @@
 //! `ishare-jwt-bench`: every benchmark of the project in one run, printed as
 //! a table with each of ours beside its reference, measured in the same run.
 //!
-//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--cli PATH] [--aws-lc-bench PATH] [--node-bench DIR] [--wasm-sizes FILE] [--seconds S] [--write FILE]`
-//! (`scripts/bench` passes all of them). `--aws-lc-bench` names this
+//! Usage: `ishare-jwt-bench [--python PATH] [--c-bench PATH] [--c-bench-rust-crypto PATH]
+//! [--cli PATH] [--aws-lc-bench PATH] [--uniffi-lib PATH] [--c-lib PATH] [--wheel PATH]...
+//! [--node-bench DIR] [--wasm-sizes FILE] [--pkcs11-uri URI] [--seconds S] [--write FILE]`
+//! (`scripts/bench` passes all of them).
+//! `--c-bench` is the C benchmark linked with the aws-lc C library (the
+//! default users get), `--c-bench-rust-crypto` the same with the pure-Rust
+//! one; `--uniffi-lib`, `--c-lib`, `--cli` and each `--wheel` are measured
+//! by size too. `--aws-lc-bench` names this
 //! harness built with `--features aws-lc`, which is run as
 //! `PATH --rust-only --label aws-lc`: only our Rust rows, printed one per
 //! line, tab-separated, for the calling run to add to its table.
@@ -28,6 +34,7 @@ mod pkcs11_cases;
 mod redis_cases;
 mod review_cases;
 mod rust_cases;
+mod sizes;
 
 use measure::CountingAllocator;
 use std::fmt::Write as _;
@@ -38,7 +45,11 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 struct Options {
     python: Option<String>,
     c_bench: Option<String>,
+    c_bench_rust_crypto: Option<String>,
     cli: Option<String>,
+    uniffi_lib: Option<String>,
+    c_lib: Option<String>,
+    wheels: Vec<String>,
     aws_lc_bench: Option<String>,
     node_bench: Option<String>,
     wasm_sizes: Option<String>,
@@ -56,7 +67,11 @@ fn options() -> Options {
     let mut options = Options {
         python: None,
         c_bench: None,
+        c_bench_rust_crypto: None,
         cli: None,
+        uniffi_lib: None,
+        c_lib: None,
+        wheels: Vec::new(),
         aws_lc_bench: None,
         node_bench: None,
         wasm_sizes: None,
@@ -101,6 +116,10 @@ fn options() -> Options {
             ("--wasm-sizes", Some(v)) => options.wasm_sizes = Some(v),
             ("--label", Some(v)) => options.label = v,
             ("--c-bench", Some(v)) => options.c_bench = Some(v),
+            ("--c-bench-rust-crypto", Some(v)) => options.c_bench_rust_crypto = Some(v),
+            ("--uniffi-lib", Some(v)) => options.uniffi_lib = Some(v),
+            ("--c-lib", Some(v)) => options.c_lib = Some(v),
+            ("--wheel", Some(v)) => options.wheels.push(v),
             ("--seconds", Some(v)) => options.seconds = v.parse().unwrap_or(2.0),
             ("--write", Some(v)) => options.write = Some(v),
             ("--pkcs11-uri", Some(v)) => options.pkcs11_uri = Some(v),
@@ -272,42 +291,104 @@ fn main() {
         notes.push("openssl speed did not run: no openssl reference".into());
     }
 
-    match options.c_bench.as_deref().map(|b| c_abi::run(b, seconds)) {
-        Some(Ok((sign, verify))) => {
-            rows.push(Row {
-                name: "ours: sign an assertion (C ABI)".into(),
-                micros: sign,
-                per_op: String::new(),
-                versus: ratio(sign, get("ours: sign"), None, "Rust sign"),
-            });
-            rows.push(Row {
-                name: "ours: full verify, warm chain cache (C ABI)".into(),
-                micros: verify,
-                per_op: String::new(),
-                versus: ratio(
-                    verify,
-                    get("ours: full verify, warm"),
-                    None,
-                    "Rust warm verify",
-                ),
-            });
+    // Our Rust rows again with the aws-lc backend (the harness built with
+    // `--features aws-lc`, run as a child).
+    let mut aws_lc_micros = std::collections::HashMap::new();
+    match aws_lc {
+        Some(Ok(measured)) => {
+            for (name, micros, allocations, bytes) in measured {
+                let versus = if name.starts_with("ours: sign") {
+                    openssl.map_or("no openssl reference".into(), |(s, _)| {
+                        ratio(micros, s, None, "openssl sign")
+                    })
+                } else {
+                    let warm = name.starts_with("ours: full verify, warm");
+                    openssl.map_or("no openssl reference".into(), |(_, v)| {
+                        ratio(micros, v, warm.then_some(2.0), "openssl verify")
+                    })
+                };
+                aws_lc_micros.insert(name.clone(), micros);
+                rows.push(Row {
+                    name,
+                    micros,
+                    per_op: format!("{allocations:.0} allocs, {bytes:.0} B"),
+                    versus,
+                });
+            }
+            notes.push(
+                "aws-lc rows: the core built with `--features aws-lc` (AWS-LC does the RSA work); their allocations count the Rust heap only, not AWS-LC's own".into(),
+            );
         }
-        Some(Err(e)) => notes.push(format!("C ABI benchmark failed: {e}")),
-        None => notes.push("C ABI not measured (no --c-bench)".into()),
+        Some(Err(e)) => notes.push(format!("aws-lc backend not measured: {e}")),
+        None => notes.push("aws-lc backend not measured (no --aws-lc-bench)".into()),
+    }
+    let aws_lc_get = |prefix: &str| {
+        aws_lc_micros
+            .iter()
+            .find(|(n, _)| n.starts_with(prefix))
+            .map_or(f64::NAN, |(_, m)| *m)
+    };
+
+    // The C library as users get it (aws-lc) against `openssl speed`, and
+    // the pure-Rust build beside it against our Rust rows.
+    let c_builds = [
+        (options.c_bench.as_deref(), "aws-lc"),
+        (options.c_bench_rust_crypto.as_deref(), "rust-crypto"),
+    ];
+    for (bench, backend) in c_builds {
+        match bench.map(|b| c_abi::run(b, seconds)) {
+            Some(Ok((sign, verify))) => {
+                let (sign_versus, verify_versus) = if backend == "aws-lc" {
+                    (
+                        openssl.map_or("no openssl reference".into(), |(s, _)| {
+                            ratio(sign, s, Some(1.2), "openssl sign")
+                        }),
+                        ratio(
+                            verify,
+                            aws_lc_get("ours: full verify, warm"),
+                            None,
+                            "Rust warm verify (aws-lc)",
+                        ),
+                    )
+                } else {
+                    (
+                        ratio(sign, get("ours: sign"), None, "Rust sign"),
+                        ratio(
+                            verify,
+                            get("ours: full verify, warm"),
+                            None,
+                            "Rust warm verify",
+                        ),
+                    )
+                };
+                rows.push(Row {
+                    name: format!("ours: sign an assertion (C ABI, {backend})"),
+                    micros: sign,
+                    per_op: String::new(),
+                    versus: sign_versus,
+                });
+                rows.push(Row {
+                    name: format!("ours: full verify, warm chain cache (C ABI, {backend})"),
+                    micros: verify,
+                    per_op: String::new(),
+                    versus: verify_versus,
+                });
+            }
+            Some(Err(e)) => notes.push(format!("C ABI ({backend}) benchmark failed: {e}")),
+            None => notes.push(format!("C ABI ({backend}) not measured")),
+        }
     }
 
-    let mut pyjwt_sign_reference = None;
     match options.python.as_deref().map(external::python) {
-        Some(Ok([ours_sign, ours_verify, pyjwt_sign, pyjwt_verify])) => {
-            pyjwt_sign_reference = Some(pyjwt_sign);
+        Some(Ok((backend, [ours_sign, ours_verify, pyjwt_sign, pyjwt_verify]))) => {
             rows.push(Row {
-                name: "ours: sign an assertion (Python wheel)".into(),
+                name: format!("ours: sign an assertion (Python wheel, {backend})"),
                 micros: ours_sign,
                 per_op: String::new(),
-                versus: ratio(ours_sign, pyjwt_sign, None, "PyJWT sign"),
+                versus: ratio(ours_sign, pyjwt_sign, Some(1.2), "PyJWT sign"),
             });
             rows.push(Row {
-                name: "ours: full verify, warm chain cache (Python wheel)".into(),
+                name: format!("ours: full verify, warm chain cache (Python wheel, {backend})"),
                 micros: ours_verify,
                 per_op: String::new(),
                 versus: ratio(
@@ -332,34 +413,6 @@ fn main() {
         }
         Some(Err(e)) => notes.push(format!("Python benchmark failed: {e}")),
         None => notes.push("Python not measured (no --python)".into()),
-    }
-
-    match aws_lc {
-        Some(Ok(measured)) => {
-            for (name, micros, allocations, bytes) in measured {
-                let versus = if name.starts_with("ours: sign") {
-                    pyjwt_sign_reference.map_or("no PyJWT reference".into(), |p| {
-                        ratio(micros, p, Some(1.5), "PyJWT sign")
-                    })
-                } else {
-                    let warm = name.starts_with("ours: full verify, warm");
-                    openssl.map_or("no openssl reference".into(), |(_, v)| {
-                        ratio(micros, v, warm.then_some(2.0), "openssl verify")
-                    })
-                };
-                rows.push(Row {
-                    name,
-                    micros,
-                    per_op: format!("{allocations:.0} allocs, {bytes:.0} B"),
-                    versus,
-                });
-            }
-            notes.push(
-                "aws-lc rows: the core built with `--features aws-lc` (AWS-LC does the RSA work); their allocations count the Rust heap only, not AWS-LC's own".into(),
-            );
-        }
-        Some(Err(e)) => notes.push(format!("aws-lc backend not measured: {e}")),
-        None => notes.push("aws-lc backend not measured (no --aws-lc-bench)".into()),
     }
 
     node_rows(&options, &mut rows, &mut notes);
@@ -391,7 +444,8 @@ fn main() {
         after as i64 - before as i64
     ));
 
-    let out = table(&rows, &memory.into_iter().chain(notes).collect::<Vec<_>>());
+    let mut out = table(&rows, &memory.into_iter().chain(notes).collect::<Vec<_>>());
+    out.push_str(&size_table(&options));
     print!("{out}");
     if let Some(path) = options.write {
         let machine = machine_description();
@@ -477,6 +531,58 @@ fn node_rows(options: &Options, rows: &mut Vec<Row>, notes: &mut Vec<String>) {
         ),
         None => notes.push("Node.js not measured (no --node-bench)".into()),
     }
+}
+
+/// The size of each artefact `scripts/bench` built (release profile: no
+/// debug info, stripped), against its target, with a note on how each was
+/// built.
+fn size_table(options: &Options) -> String {
+    use sizes::Size;
+    let mut measured = Vec::new();
+    if let Some(cli) = options.cli.as_deref() {
+        let backend = sizes::cli_backend(cli);
+        measured.push(Size::new(
+            format!("CLI `ishare-jwt` ({backend}, with its HTTP client)"),
+            sizes::file(cli),
+            3.5,
+        ));
+    }
+    if let Some(lib) = options.uniffi_lib.as_deref() {
+        measured.push(Size::new(
+            "UniFFI library `libishare_jwt_uniffi.so` (Kotlin/Swift, rust-crypto)",
+            sizes::file(lib),
+            1.5,
+        ));
+    }
+    if let Some(lib) = options.c_lib.as_deref() {
+        measured.push(Size::new(
+            "C shared library `libishare_jwt.so` (aws-lc)",
+            sizes::file(lib),
+            4.0,
+        ));
+    }
+    for wheel in &options.wheels {
+        let name = std::path::Path::new(wheel)
+            .file_name()
+            .map_or(wheel.clone(), |n| n.to_string_lossy().into_owned());
+        measured.push(Size::new(
+            format!("the wheel's module `ishare_jwt/_native.abi3.so`, unpacked ({name})"),
+            sizes::wheel_module(wheel),
+            4.0,
+        ));
+        measured.push(Size::new(
+            format!("wheel file `{name}`"),
+            sizes::file(wheel),
+            2.0,
+        ));
+    }
+    if measured.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nSizes (MB = 10^6 bytes), release profile (no debug info, stripped): the CLI and the UniFFI library built alone (the pure-Rust backend, their default), the C library with `--features aws-lc`, the wheels by `scripts/build-wheels` (aws-lc, their default; zig links them for manylinux_2_17 and musllinux_1_2).\n\n{}",
+        sizes::table(&measured)
+    )
 }
 
 /// The markdown table of `rows`, then `notes` as a list.

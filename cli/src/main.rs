@@ -16,12 +16,18 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "ishare-jwt",
-    version,
+    version = version(),
     about = "Make, verify and inspect iSHARE client assertions and other iSHARE JWTs"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--version`: the release and the RSA backend this binary was built with
+/// (e.g. `0.1.0 (rust-crypto)`).
+fn version() -> String {
+    format!("{} ({})", env!("CARGO_PKG_VERSION"), ishare_jwt::BACKEND)
 }
 
 #[derive(Subcommand)]

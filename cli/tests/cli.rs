@@ -125,6 +125,18 @@ fn a_refused_token_prints_kind_and_detail_and_exits_1() {
 }
 
 #[test]
+fn version_names_the_release_and_the_rsa_backend() {
+    let printed = stdout(&run(&["--version"], None));
+    // The binary links the same build of the core as this test.
+    let backend = ishare_jwt::BACKEND;
+    assert!(["rust-crypto", "aws-lc"].contains(&backend), "{backend}");
+    assert_eq!(
+        printed,
+        format!("ishare-jwt {} ({backend})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let output = run(&["verify", "--audience", SERVER], None);
     assert_eq!(output.status.code(), Some(2));

@@ -71,6 +71,11 @@ mod _native {
     #[pymodule_export]
     const DEFAULT_SCOPE: &str = ishare_jwt::DEFAULT_SCOPE;
 
+    /// The RSA backend this wheel signs and verifies with: `"aws-lc"` (the
+    /// default build) or `"rust-crypto"` (built with `--no-default-features`).
+    #[pymodule_export]
+    const BACKEND: &str = ishare_jwt::BACKEND;
+
     /// Panics on purpose inside the binding's panic guard: always raises
     /// `InternalError`. Shows that a panic never surfaces as anything else.
     #[pyfunction]
@@ -102,6 +107,7 @@ fn add_module_attributes(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "Verifier",
         "check_party",
         "trusted_list_anchors",
+        "BACKEND",
         "DEFAULT_SCOPE",
     ]
     .into_iter()

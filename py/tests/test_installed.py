@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 import sysconfig
 from pathlib import Path
@@ -29,3 +30,11 @@ def test_wheel_ships_stubs_and_marker() -> None:
 
 def test_version() -> None:
     assert ishare_jwt.__version__.count(".") == 2
+    assert ishare_jwt.__version__ == importlib.metadata.version("ishare-jwt")
+
+
+def test_the_wheel_signs_with_aws_lc() -> None:
+    # py/Cargo.toml builds the wheel with the aws-lc backend by default.
+    assert ishare_jwt.BACKEND == "aws-lc"
+    assert ishare_jwt._native.BACKEND == "aws-lc"
+    assert "BACKEND" in ishare_jwt.__all__

@@ -2,18 +2,22 @@
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Final, Protocol, final
+from typing import Any, ClassVar, Final, Literal, Protocol, final
 
 from typing_extensions import TypeAlias
 
 __version__: Final[str]
 DEFAULT_SCOPE: Final[str]
+#: The RSA backend this wheel signs and verifies with: ``"aws-lc"`` (the
+#: default build) or ``"rust-crypto"`` (built with ``--no-default-features``).
+BACKEND: Final[Literal["aws-lc", "rust-crypto"]]
 
 def _panic_selftest() -> None: ...
 #: Every error kind with its code, in code order (``Error::KINDS`` of the core).
 ERROR_KINDS: Final[tuple[tuple[int, str], ...]]
 
 __all__ = [
+    "BACKEND",
     "DEFAULT_SCOPE",
     "ERROR_KINDS",
     "Assertion",
