@@ -276,7 +276,10 @@ def _mutate_claims(draw: st.DrawFn, members: list[tuple[str, str]], steps: list[
         members.insert(draw(st.integers(0, len(members))), (name, value))
     else:
         name = draw(st.sampled_from(["scope", "client_id", "kid", "x5c", "\u00e9", "", "iss ", "ISS", "a\\u0000b"]))
-        value = draw(st.sampled_from(['"iSHARE"', "null", "[1,{}]", '{"a":{"b":[]}}', "true", "-0.5e-3"]))
+        # 31 nested arrays inside the claims object: depth 32, the most
+        # there may be; 32 of them: one too deep.
+        value = draw(st.sampled_from(['"iSHARE"', "null", "[1,{}]", '{"a":{"b":[]}}', "true", "-0.5e-3",
+                                      "[" * 31 + "]" * 31, "[" * 32 + "]" * 32]))
         steps.append(f"claim extra {name!r} = {value}")
         members.append((name, value))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import Any
 
 import jwt.algorithms
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtensionOID, NameOID
 
@@ -103,17 +102,6 @@ def _b64_padded(entry: str, position: int) -> bytes:
     return data
 
 
-def _reject_constant(name: str) -> Any:
-    raise Refused("malformed", f"{name} is not JSON")
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    names = [name for name, _ in pairs]
-    if len(set(names)) != len(names):
-        raise Refused("malformed", "a member name appears twice")
-    return dict(pairs)
-
-
 class _Number:
     """A JSON number as written: NumericDates must be integer literals."""
 
@@ -121,19 +109,127 @@ class _Number:
         self.text = text
 
 
-def _check_text(value: Any, depth: int) -> None:
-    if depth > MAX_DEPTH:
-        raise Refused("too_large", "nested too deep")
-    if isinstance(value, str):
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise Refused("malformed", "a lone surrogate")
-    elif isinstance(value, dict):
-        for name, member in value.items():
-            _check_text(name, depth)
-            _check_text(member, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_text(item, depth + 1)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+class _Json:
+    """RFC 8259, strictly, one pass: the first fault in text order decides
+    (depth when a container opens, a name twice when its object closes, a
+    lone surrogate when its string ends)."""
+
+    def __init__(self, text: str):
+        self.text, self.at = text, 0
+
+    def fail(self, why: str) -> Refused:
+        return Refused("malformed", f"not JSON at {self.at}: {why}")
+
+    def space(self) -> None:
+        while self.at < len(self.text) and self.text[self.at] in " \t\n\r":
+            self.at += 1
+
+    def document(self) -> Any:
+        value = self.value(0)
+        self.space()
+        if self.at != len(self.text):
+            raise self.fail("text after the value")
+        return value
+
+    def value(self, depth: int) -> Any:
+        self.space()
+        c = self.text[self.at : self.at + 1]
+        if c in ("{", "["):
+            if depth + 1 > MAX_DEPTH:
+                raise Refused("too_large", "nested too deep")
+            return self.object(depth + 1) if c == "{" else self.array(depth + 1)
+        if c == '"':
+            return self.string()
+        for literal, meaning in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.at):
+                self.at += len(literal)
+                return meaning
+        m = _NUMBER.match(self.text, self.at)
+        if m and m.group():
+            self.at = m.end()
+            return _Number(m.group())
+        raise self.fail("no value")
+
+    def object(self, depth: int) -> dict[str, Any]:
+        self.at += 1
+        members: list[tuple[str, Any]] = []
+        self.space()
+        if self.text.startswith("}", self.at):
+            self.at += 1
+            return {}
+        while True:
+            self.space()
+            if not self.text.startswith('"', self.at):
+                raise self.fail("a member name must be a string")
+            name = self.string()
+            self.space()
+            if not self.text.startswith(":", self.at):
+                raise self.fail("':' expected")
+            self.at += 1
+            members.append((name, self.value(depth)))
+            self.space()
+            c = self.text[self.at : self.at + 1]
+            self.at += 1
+            if c == "}":
+                break
+            if c != ",":
+                raise self.fail("',' or '}' expected")
+        names = [n for n, _ in members]
+        if len(set(names)) != len(names):
+            raise Refused("malformed", "a member name appears twice")
+        return dict(members)
+
+    def array(self, depth: int) -> list[Any]:
+        self.at += 1
+        items: list[Any] = []
+        self.space()
+        if self.text.startswith("]", self.at):
+            self.at += 1
+            return items
+        while True:
+            items.append(self.value(depth))
+            self.space()
+            c = self.text[self.at : self.at + 1]
+            self.at += 1
+            if c == "]":
+                return items
+            if c != ",":
+                raise self.fail("',' or ']' expected")
+
+    def string(self) -> str:
+        self.at += 1
+        units: list[int] = []  # UTF-16 code units, so surrogates pair up as in JSON
+        while True:
+            if self.at >= len(self.text):
+                raise self.fail("unterminated string")
+            c = self.text[self.at]
+            self.at += 1
+            if c == '"':
+                break
+            if ord(c) < 0x20:
+                raise self.fail("a control character in a string")
+            if c != "\\":
+                encoded = c.encode("utf-16-be")
+                units.extend(int.from_bytes(encoded[i : i + 2], "big") for i in range(0, len(encoded), 2))
+                continue
+            e = self.text[self.at : self.at + 1]
+            self.at += 1
+            if e in _ESCAPES:
+                units.append(ord(_ESCAPES[e]))
+            elif e == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", self.text[self.at : self.at + 4]):
+                units.append(int(self.text[self.at : self.at + 4], 16))
+                self.at += 4
+            else:
+                raise self.fail("a bad escape")
+        data = b"".join(u.to_bytes(2, "big") for u in units)
+        try:
+            return data.decode("utf-16-be")  # refuses a lone surrogate
+        except UnicodeDecodeError as e:
+            raise Refused("malformed", "a lone surrogate") from e
 
 
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
@@ -141,21 +237,7 @@ def _json_object(data: bytes, what: str) -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise Refused("malformed", f"{what} is not UTF-8") from e
-    # Python's reader takes NaN/Infinity (refused above) and surrogate
-    # escapes (refused after); everything else it refuses, RFC 8259 refuses.
-    try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_unique,
-            parse_constant=_reject_constant,
-            parse_int=_Number,
-            parse_float=_Number,
-        )
-    except (ValueError, RecursionError) as e:
-        if isinstance(e, Refused):
-            raise
-        raise Refused("malformed", f"{what} is not JSON: {e}") from e
-    _check_text(value, 1)
+    value = _Json(text).document()
     if not isinstance(value, dict):
         raise Refused("malformed", f"{what} is not an object")
     return value
@@ -234,8 +316,7 @@ def _read_certificate(der: bytes, which: str) -> _Certificate:
     try:
         cert = x509.load_der_x509_certificate(der)
         key = cert.public_key()
-        extensions = cert.extensions  # parses them: duplicates, bad DER
-        outer = cert.signature_algorithm_oid
+        _ = cert.extensions  # parsed now: a duplicate or bad extension refuses here
     except Exception as e:  # noqa: BLE001 - any parse failure is the verdict
         raise Refused("invalid_certificate", f"{which}: {e}") from e
     if not isinstance(key, rsa.RSAPublicKey):
@@ -247,7 +328,6 @@ def _read_certificate(der: bytes, which: str) -> _Certificate:
     e = key.public_numbers().e
     if e < 3 or e % 2 == 0 or e > 65537:
         raise Refused("invalid_certificate", f"{which}: exponent {e}")
-    del extensions, outer
     return _Certificate(der, cert)
 
 
@@ -283,7 +363,7 @@ def _path(chain: list[_Certificate], settings: Settings, now: int) -> int:
             break
         issuing = [a for a in settings.anchors_pem if a.subject.public_bytes() == c.cert.issuer.public_bytes()]
         if issuing:
-            top, anchor = position, _Certificate(issuing[0].public_bytes(_DER), issuing[0])
+            top, anchor = position, _Certificate(issuing[0].public_bytes(serialization.Encoding.DER), issuing[0])
             break
     if top is None:
         raise Refused("untrusted_chain", "no anchor")
@@ -378,9 +458,6 @@ def _names_party(leaf: x509.Certificate, party: str) -> bool:
 
 
 # ------------------------------------------------------------------- verify
-
-_DER = __import__("cryptography.hazmat.primitives.serialization", fromlist=["Encoding"]).Encoding.DER
-
 
 def _verify(token: str, now: int, client_id: str | None, s: Settings) -> None:
     if len(token) > MAX_TOKEN_BYTES:
