@@ -31,6 +31,9 @@ def _run(case: Case) -> None:
     ours = judged_by_the_library(case)
     theirs = judge(case.token, case.now, case.client_id, case.settings())
     VERDICTS[ours or "accepted"] += 1
+    judged = sum(VERDICTS.values())
+    if judged % 5000 == 0:  # long runs (scripts/differential 100000) show progress
+        print(f"differential: {judged} cases judged alike so far", flush=True)
     assert ours == theirs, f"library: {ours or 'accepted'}, reference: {theirs or 'accepted'}\n{case!r}"
 
 
