@@ -53,6 +53,8 @@ mod verifier;
 mod x509;
 
 pub use backend::BACKEND;
+#[doc(hidden)]
+pub use backend::verify_rsa_pkcs1v15;
 pub use chain_cache::{
     ChainCache, DEFAULT_CHAIN_CACHE_CAPACITY, MAX_CHAIN_CACHE_CAPACITY, SharedCaches,
     VerifierCaches,

@@ -38,6 +38,24 @@ pub(crate) use aws_lc::{SigningKey, SigningPrefix, VerifyingKey};
 #[cfg(not(feature = "aws-lc"))]
 pub(crate) use rust_crypto::{SigningKey, SigningPrefix, VerifyingKey};
 
+/// Whether `signature` is a PKCS#1 v1.5 signature with `hash` (`"SHA-256"`,
+/// `"SHA-384"` or `"SHA-512"`) over `message` by the RSA key in `spki_der`,
+/// as this build's backend judges it. Only for the Wycheproof tests
+/// (`core/tests/wycheproof.rs`), which put the standard adversarial vectors
+/// through the same primitive that checks tokens and certificates; an
+/// unusable key or an unknown hash is `false`.
+#[doc(hidden)]
+pub fn verify_rsa_pkcs1v15(spki_der: &[u8], hash: &str, message: &[u8], signature: &[u8]) -> bool {
+    let hash = match hash {
+        "SHA-256" => Hash::Sha256,
+        "SHA-384" => Hash::Sha384,
+        "SHA-512" => Hash::Sha512,
+        _ => return false,
+    };
+    VerifyingKey::from_spki_der(spki_der)
+        .is_ok_and(|key| key.verify(SignatureScheme::Pkcs1v15(hash), message, signature))
+}
+
 /// A SHA-2 hash a signature is made with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hash {
