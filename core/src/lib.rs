@@ -18,6 +18,7 @@
 //! Errors: one [`Error`] enum with stable [`Error::code`] and
 //! [`Error::kind`], shared by every language binding.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -45,6 +46,7 @@ mod replay;
 mod satellite;
 mod signer;
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod system;
 mod token;
 mod trust;
