@@ -39,7 +39,7 @@ fn one_of_each() -> Vec<(Error, &'static [&'static str])> {
                 not_after: 22,
                 now: 33,
             },
-            &["certificate 2", "33", "11", "22"],
+            &["x5c[2]", "33", "11", "22"],
         ),
         (Error::MissingClaim("jti"), &["\"jti\""]),
         (
