@@ -345,15 +345,22 @@ DEADLOCK_SCRIPT = textwrap.dedent(
     manager = _native.TokenManager(ishare_jwt.Signer.from_callback(chain_pem, sys.argv[4], sign))
     key = ("EU.EORI.NL000000000", "http://127.0.0.1:9/connect/token", "iSHARE")
     # Signing: the manager's read lock is held while the callback runs.
-    threading.Thread(target=manager.get, args=key, daemon=True).start()
+    signing = threading.Thread(target=manager.get, args=key, daemon=True)
+    signing.start()
     entered.wait()
     # A writer queues behind it ...
-    threading.Thread(target=manager.invalidate, args=key, daemon=True).start()
+    writing = threading.Thread(target=manager.invalidate, args=key, daemon=True)
+    writing.start()
     time.sleep(0.2)
     threading.Timer(0.2, release.set).start()
     # ... and a reader must wait for the lock without holding the GIL, or the
     # timer (and then the callback) never runs again.
     print(manager.cached(*key), len(manager))
+    # Both finish before the interpreter does: a daemon thread still in
+    # native code at exit is killed mid-call (pthread_exit through Rust).
+    signing.join(30)
+    writing.join(30)
+    assert not signing.is_alive() and not writing.is_alive(), "a thread is stuck"
     """
 )
 
