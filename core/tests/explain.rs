@@ -193,3 +193,23 @@ fn what_is_unreadable_is_skipped_with_the_reason() {
         "invalid_argument"
     );
 }
+
+#[test]
+fn an_untrusted_chain_costs_no_rsa_with_the_keys_it_carries() {
+    // A chain under a root this verifier does not trust: the token's
+    // signature and the rest of x5c are not checked with its keys.
+    let stranger = ishare_jwt::Signer::from_pem(
+        common::vector_file("client-eori.key.pem"),
+        &common::vector_file("client-eori.chain.pem"),
+        "EU.EORI.NL000000001",
+    )
+    .unwrap();
+    let token = stranger.client_assertion(&mut rng(), SERVER, NOW).unwrap();
+    let report = own_verifier().explain(&token, NOW, None).unwrap();
+    assert_eq!(report.kind, Some("untrusted_chain"));
+    for name in ["signature", "chain_signatures"] {
+        let rule = report.rules.iter().find(|r| r.rule == name).unwrap();
+        assert_eq!(rule.status, RuleStatus::Skipped, "{report}");
+        assert!(rule.detail.contains("trusted"), "{}", rule.detail);
+    }
+}

@@ -212,25 +212,27 @@ impl Verifier {
                 },
             ),
         };
-        match (&header, &certificates) {
-            (Some(header), Some(chain)) => {
-                rules.record(
-                    "signature",
-                    "signature",
-                    chain
-                        .first()
-                        .ok_or(Error::MissingCertificate)
-                        .and_then(|leaf| leaf.verifying_key("x5c[0]"))
-                        .and_then(|key| verify_signature(&parts, header.algorithm, &key)),
-                    |_| alloc::format!("{} with the x5c[0] key", header.algorithm.name()),
-                );
-            }
+        // As the verifier: RSA with the leaf key only once a trusted path
+        // vouches for it, and with the keys after the path only once the
+        // token's signature verified (F4 of the security review).
+        let signed = match (&header, &certificates, &path) {
+            (Some(header), Some(chain), Some(_)) => rules.record(
+                "signature",
+                "signature",
+                chain
+                    .first()
+                    .ok_or(Error::MissingCertificate)
+                    .and_then(|leaf| leaf.verifying_key("x5c[0]"))
+                    .and_then(|key| verify_signature(&parts, header.algorithm, &key)),
+                |_| alloc::format!("{} with the x5c[0] key", header.algorithm.name()),
+            ),
             _ => {
-                rules.skipped("signature", "signature", NO_CERTIFICATES);
+                rules.skipped("signature", "signature", NO_PATH);
+                None
             }
-        }
-        match (&certificates, &path) {
-            (Some(chain), Some(path)) => {
+        };
+        match (&certificates, &path, signed) {
+            (Some(chain), Some(path), Some(())) => {
                 rules.record(
                     "chain_signatures",
                     "untrusted_chain",
@@ -239,7 +241,7 @@ impl Verifier {
                 );
             }
             _ => {
-                rules.skipped("chain_signatures", "untrusted_chain", NO_PATH);
+                rules.skipped("chain_signatures", "untrusted_chain", NO_SIGNATURE);
             }
         }
         let claims_bytes = jose::decode_part("claims", parts.claims, expect.max_claims_bytes);
@@ -313,7 +315,9 @@ impl Verifier {
 const NO_JWS: &str = "the token is not a compact JWS";
 const NO_HEADER: &str = "the header is unreadable";
 const NO_CERTIFICATES: &str = "the x5c certificates are unreadable";
-const NO_PATH: &str = "no trusted path";
+const NO_PATH: &str =
+    "no trusted path: a signature is checked only with a key a trusted chain vouches for";
+const NO_SIGNATURE: &str = "the token's signature did not verify with a trusted key";
 const NO_CLAIMS: &str = "the claims are unreadable";
 
 /// The rules after `token_form`, for a token that is not a JWS at all.

@@ -45,10 +45,17 @@ static VERIFY_TOKEN_VERIFIER: LazyLock<Verifier> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// Arbitrary bytes as a token: verification returns, never panics.
+/// Arbitrary bytes as a token: verification and explain return, never
+/// panic, and agree.
 pub fn verify_token(data: &[u8]) {
     if let Ok(token) = std::str::from_utf8(data) {
-        let _ = VERIFY_TOKEN_VERIFIER.verify(token, 1_767_225_605, Some("EU.EORI.NL000000001"));
+        let verdict =
+            VERIFY_TOKEN_VERIFIER.verify(token, 1_767_225_605, Some("EU.EORI.NL000000001"));
+        // explain reads the same bytes rule by rule; its verdict is verify's.
+        let report = VERIFY_TOKEN_VERIFIER
+            .explain(token, 1_767_225_605, Some("EU.EORI.NL000000001"))
+            .unwrap();
+        assert_eq!(report.kind, verdict.err().map(|e| e.kind()));
     }
 }
 
