@@ -486,11 +486,22 @@ def cases(draw: st.DrawFn) -> Case:
 
 
 def judged_by_the_library(case: Case) -> str | None:
+    """verify's verdict: None when accepted, else the error kind. explain
+    judges the same case too and must say the same, with its first failing
+    rule of that kind (or every rule passing); a report that disagrees fails
+    the case, whatever the reference says."""
     import ishare_jwt
 
     verifier = ishare_jwt.Verifier(AUDIENCE, case.trusted_roots, leeway=case.leeway, replay_protection=False)
     try:
         verifier.verify(case.token, now=case.now, client_id=case.client_id)
+        kind = None
     except ishare_jwt.IshareJwtError as error:
-        return error.kind
-    return None
+        kind = error.kind
+    report = verifier.explain(case.token, now=case.now, client_id=case.client_id)
+    failures = [rule for rule in report.rules if rule.status == "fail"]
+    explained = (report.kind, report.verdict, failures[0].kind if failures else None)
+    assert explained == (kind, "refused" if kind else "accepted", kind), f"explain disagrees with verify ({kind or 'accepted'}):\n{report}"
+    if kind is None:
+        assert all(rule.status == "pass" for rule in report.rules), f"accepted, yet not every rule passed:\n{report}"
+    return kind

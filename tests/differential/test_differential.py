@@ -1,6 +1,7 @@
 """Differential testing: every generated case (cases.py) judged by the
 installed ishare_jwt wheel and by the independent reference (reference.py);
-their verdicts — accept or refuse, and the error kind — must agree. A
+their verdicts — accept or refuse, and the error kind — must agree, and the
+wheel's `explain` report of the case must give verify's verdict and kind. A
 disagreement fails with hypothesis's shrunk, minimal case printed.
 
 Two runs of ISHARE_DIFFERENTIAL_CASES / 2 cases each (default 2 000 in all):
@@ -69,4 +70,4 @@ def test_random_seed() -> None:
 def _report() -> object:
     yield None
     accepted = VERDICTS.pop("accepted", 0)
-    print(f"\ndifferential: {sum(VERDICTS.values()) + accepted} cases judged alike: {accepted} accepted, refused as {dict(VERDICTS.most_common())}")
+    print(f"\ndifferential: {sum(VERDICTS.values()) + accepted} cases judged alike by verify, explain and the reference: {accepted} accepted, refused as {dict(VERDICTS.most_common())}")
