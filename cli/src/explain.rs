@@ -10,7 +10,7 @@ use ishare_jwt::Error;
 
 use crate::ExplainArgs;
 use crate::commands::{json_for_terminal, verifier_for};
-use crate::io::{now, token_argument};
+use crate::io::{now, outln, token_argument};
 
 /// The report as text, and whether `verify` accepts the token.
 pub(crate) fn explain(args: &ExplainArgs) -> Result<(String, bool), Error> {
@@ -35,7 +35,7 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<(String, bool), Error> {
 pub(crate) fn run(args: &ExplainArgs) -> ExitCode {
     match explain(args) {
         Ok((text, accepted)) => {
-            println!("{text}");
+            outln!("{text}");
             if accepted {
                 ExitCode::SUCCESS
             } else {

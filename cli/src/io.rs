@@ -2,8 +2,35 @@
 //! system clock and the OS random number generator.
 
 use ishare_jwt::Error;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
+
+/// Writes one line to standard output. A reader that has gone away
+/// (`ishare-jwt … | head -c 20`) ends the program quietly with status 141,
+/// what a shell shows for a tool ended by SIGPIPE — never success, since the
+/// output (a refusal, say) was not delivered — instead of the panic
+/// `println!` gives; any other write error is reported and fails the command.
+pub(crate) fn print_line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(128 + 13); // SIGPIPE is signal 13
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot write to standard output: {error}"
+        );
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`print_line`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::io::print_line(&format!($($arg)*))
+    };
+}
+pub(crate) use outln;
 
 /// The system clock as Unix seconds.
 pub(crate) fn now() -> Result<i64, Error> {

@@ -11,6 +11,8 @@ mod key_source;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+
+use crate::io::outln;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -248,7 +250,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(output) => {
-            println!("{output}");
+            outln!("{output}");
             ExitCode::SUCCESS
         }
         Err(error) => report_error(&error),

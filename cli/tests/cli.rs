@@ -520,3 +520,33 @@ fn verify_applies_the_certificate_path_rules() {
     );
     stdout(&accepted);
 }
+
+#[test]
+fn a_reader_that_went_away_ends_the_command_quietly_and_not_as_a_success() {
+    // The read end is closed before the command starts, so its first write
+    // meets a broken pipe, as `ishare-jwt demo | head -c 0` would.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    for args in [
+        &["demo"][..],
+        &[
+            "explain",
+            "--audience",
+            SERVER,
+            "--trust-sha256",
+            &root_sha256(),
+            "a.b.c",
+        ],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_ishare-jwt"))
+            .args(args)
+            .stdout(writer.try_clone().unwrap())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+}
