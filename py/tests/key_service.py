@@ -43,6 +43,11 @@ class KeyService:
             pending.digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256())
         )
 
+    def sign_sha256_digest(self, digest: bytes) -> bytes:
+        """RSASSA-PKCS1-v1_5 over a SHA-256 digest given as bytes (a cloud KMS's
+        own API, uncounted)."""
+        return self._key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+
     def sign_raw(self, pending: ishare_jwt.PendingSignature) -> bytes:
         """Raw RSA over the EMSA-PKCS1-v1_5 padded DigestInfo (RFC 8017 §9.2),
         as a device offering only ``CKM_RSA_PKCS`` signs."""
