@@ -211,6 +211,21 @@ export class Signer {
     return this.#signer.leafSha256;
   }
 
+  /** What loaded but some verifiers refuse (a chain without its root), one sentence each. */
+  get warnings() {
+    return Object.freeze(this.#signer.warnings);
+  }
+
+  /** The last second (Unix) at which every certificate of the chain is valid. */
+  get notAfter() {
+    return this.#signer.notAfter;
+  }
+
+  /** The first second (Unix) at which every certificate of the chain is valid. */
+  get notBefore() {
+    return this.#signer.notBefore;
+  }
+
   /** Wipes the key now rather than when the signer is collected. */
   free() {
     this.#native?.free();
@@ -297,6 +312,21 @@ export class ExternalSigner {
 
   get leafSha256() {
     return this.#signer.leafSha256;
+  }
+
+  /** What loaded but some verifiers refuse (a chain without its root), one sentence each. */
+  get warnings() {
+    return Object.freeze(this.#signer.warnings);
+  }
+
+  /** The last second (Unix) at which every certificate of the chain is valid. */
+  get notAfter() {
+    return this.#signer.notAfter;
+  }
+
+  /** The first second (Unix) at which every certificate of the chain is valid. */
+  get notBefore() {
+    return this.#signer.notBefore;
   }
 
   free() {

@@ -93,7 +93,12 @@ export type SignFunction = (pending: PendingSignature) => Promise<Uint8Array | A
  */
 export declare class Signer {
   private constructor();
-  /** A signer from a PEM private key (PKCS#8 or PKCS#1) and a PEM chain, leaf first. */
+  /**
+   * A signer from a PEM private key (PKCS#8 or PKCS#1) and a PEM chain, leaf
+   * first. The chain is checked here (order, CA certificates, algorithms, the
+   * leaf naming `clientId`, every certificate valid at `Date.now()`): what no
+   * verifier accepts throws an `IshareJwtError` naming the certificate.
+   */
   static fromPem(keyPem: Pem, chainPem: Pem, clientId: string, options?: SignerOptions): Signer;
   /**
    * A signer whose key never leaves its device (a non-extractable WebCrypto
@@ -112,6 +117,15 @@ export declare class Signer {
   readonly clientId: string;
   /** SHA-256 of the leaf certificate, upper-case hex. */
   readonly leafSha256: string;
+  /**
+   * What loaded but some verifiers refuse, one sentence each with its fix
+   * (a chain without its root: fingerprint-trusting verifiers need it in `x5c`).
+   */
+  readonly warnings: readonly string[];
+  /** The last second (Unix) at which every certificate of the chain is valid: alert before it. */
+  readonly notAfter: number;
+  /** The first second (Unix) at which every certificate of the chain is valid. */
+  readonly notBefore: number;
   free(): void;
 }
 
@@ -123,6 +137,9 @@ export declare class ExternalSigner {
   tokenRequest(audience: string, options?: TokenRequestOptions): Promise<TokenRequestForm>;
   readonly clientId: string;
   readonly leafSha256: string;
+  readonly warnings: readonly string[];
+  readonly notAfter: number;
+  readonly notBefore: number;
   free(): void;
 }
 

@@ -36,10 +36,15 @@ export async function client(): Promise<string> {
     crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, message),
   );
   const later: string = await external.clientAssertion('EU.EORI.NL000000000');
+  const renewBy: number = Math.min(signer.notAfter, external.notAfter) - 30 * 86_400;
+  const warned: readonly string[] = signer.warnings.concat(external.warnings);
+  // @ts-expect-error: the warnings are the signer's, not the caller's to change
+  signer.warnings.push('x');
+  const validFrom: number = signer.notBefore;
   // @ts-expect-error: an external signer's tokens are Promises
   const notYet: string = external.clientAssertion('EU.EORI.NL000000000');
   signer.free();
-  return token + form.client_assertion + jwt + later + notYet;
+  return token + form.client_assertion + jwt + later + notYet + renewBy + warned.join() + validFrom;
 }
 
 export function server(body: string): { status: number; headers: Record<string, string>; body: string } {

@@ -24,10 +24,10 @@ impl NativeSigner {
         client_id: &str,
         oauth_lifetime: Option<f64>,
     ) -> JsResult<NativeSigner> {
-        let inner = ishare_jwt::Signer::from_pem(key_pem, chain_pem, client_id)
-            .and_then(|signer| signer.with_profile(profile_of(oauth_lifetime)?))
-            .js()?;
-        Ok(NativeSigner { inner })
+        NativeSigner::checked(
+            ishare_jwt::Signer::from_pem(key_pem, chain_pem, client_id),
+            oauth_lifetime,
+        )
     }
 
     /// A signer without a key: it prepares tokens for a device to sign.
@@ -37,10 +37,10 @@ impl NativeSigner {
         client_id: &str,
         oauth_lifetime: Option<f64>,
     ) -> JsResult<NativeSigner> {
-        let inner = ishare_jwt::Signer::from_chain_pem(chain_pem, client_id)
-            .and_then(|signer| signer.with_profile(profile_of(oauth_lifetime)?))
-            .js()?;
-        Ok(NativeSigner { inner })
+        NativeSigner::checked(
+            ishare_jwt::Signer::from_chain_pem(chain_pem, client_id),
+            oauth_lifetime,
+        )
     }
 
     /// A client assertion for `audience` issued at `now` (the clock when
@@ -155,6 +155,42 @@ impl NativeSigner {
     #[wasm_bindgen(getter, js_name = leafSha256)]
     pub fn leaf_sha256(&self) -> String {
         self.inner.leaf_sha256()
+    }
+
+    /// What loaded but some verifiers refuse, one sentence each with its fix.
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.inner.warnings().to_vec()
+    }
+
+    /// The last second (Unix) at which every certificate of the chain is valid.
+    #[wasm_bindgen(getter, js_name = notAfter)]
+    pub fn not_after(&self) -> f64 {
+        self.inner.not_after() as f64
+    }
+
+    /// The first second (Unix) at which every certificate of the chain is valid.
+    #[wasm_bindgen(getter, js_name = notBefore)]
+    pub fn not_before(&self) -> f64 {
+        self.inner.not_before() as f64
+    }
+}
+
+impl NativeSigner {
+    /// The loaded signer with its profile, once its chain is valid at the
+    /// clock: an expired certificate is found now, not by a partner.
+    fn checked(
+        loaded: ishare_jwt::Result<ishare_jwt::Signer>,
+        oauth_lifetime: Option<f64>,
+    ) -> JsResult<NativeSigner> {
+        let inner = loaded
+            .and_then(|signer| signer.with_profile(profile_of(oauth_lifetime)?))
+            .and_then(|signer| {
+                signer.check_validity_at(now_or_clock(None)?)?;
+                Ok(signer)
+            })
+            .js()?;
+        Ok(NativeSigner { inner })
     }
 }
 
