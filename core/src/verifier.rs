@@ -5,7 +5,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::backend::{RsaVerifier, VerifyingKey};
-use crate::chain_cache::{SharedCaches, TrustedChain, header_key};
+use crate::chain_cache::{CacheKey, SharedCaches, TrustedChain, header_key};
 use crate::claim_rules::{self, CheckedClaims, ClaimContext, ExpectedIssuer};
 use crate::claims::ReceivedClaims;
 use crate::error::{Error, Result, quote};
@@ -18,7 +18,7 @@ use crate::trust::TrustAnchor;
 use crate::x509::{ChainCertificate, verify_path, verify_tail};
 
 /// A chain verified by one call, with its cache key, for the caller to cache.
-type NewlyVerifiedChain = Option<(Vec<u8>, Arc<TrustedChain>)>;
+type NewlyVerifiedChain = Option<(CacheKey, Arc<TrustedChain>)>;
 
 /// Largest clock leeway a verifier may be given, in seconds.
 pub const MAX_LEEWAY_SECS: u32 = 300;
@@ -399,7 +399,7 @@ impl Verifier {
         token: &str,
         now: i64,
         expect: Expect<'_>,
-        cached: impl FnOnce(&[u8]) -> Option<Arc<TrustedChain>>,
+        cached: impl FnOnce(&CacheKey) -> Option<Arc<TrustedChain>>,
     ) -> Result<(Accepted, NewlyVerifiedChain)> {
         if now < 0 {
             return Err(Error::InvalidArgument(alloc::format!(
