@@ -3,7 +3,12 @@
 //! `signature`, it is asked once per verification (cold or warm, verify or
 //! explain) with the leaf key and the signing input, and never for a chain
 //! that does not reach a trust anchor.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail by panicking
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests fail by panicking
 
 mod common;
 
