@@ -54,9 +54,9 @@ mod uuid;
 mod verifier;
 mod x509;
 
-pub use backend::BACKEND;
 #[doc(hidden)]
 pub use backend::verify_rsa_pkcs1v15;
+pub use backend::{BACKEND, RsaVerifier};
 pub use chain_cache::{
     ChainCache, DEFAULT_CHAIN_CACHE_CAPACITY, MAX_CHAIN_CACHE_CAPACITY, SharedCaches,
     VerifierCaches,

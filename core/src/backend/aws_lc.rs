@@ -93,18 +93,28 @@ impl SigningKey {
 }
 
 /// A certificate's public key, parsed once for RS256 (what iSHARE clients
-/// and certificates use); RS384 and RS512 re-parse it per call.
+/// and certificates use); RS384 and RS512 re-parse it per call. With the
+/// DER it was read from (for a host's [`super::RsaVerifier`]).
 #[derive(Clone)]
 pub(crate) struct VerifyingKey {
     rs256: ParsedPublicKey,
+    spki_der: Vec<u8>,
 }
 
 impl VerifyingKey {
     /// From `SubjectPublicKeyInfo` DER; the error says why it is unusable.
     pub(crate) fn from_spki_der(spki_der: &[u8]) -> core::result::Result<VerifyingKey, String> {
         ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, spki_der)
-            .map(|rs256| VerifyingKey { rs256 })
+            .map(|rs256| VerifyingKey {
+                rs256,
+                spki_der: spki_der.to_vec(),
+            })
             .map_err(|e| alloc::format!("AWS-LC refuses it: {e}"))
+    }
+
+    /// The `SubjectPublicKeyInfo` DER it was made from.
+    pub(crate) fn spki_der(&self) -> &[u8] {
+        &self.spki_der
     }
 
     /// Whether `signature` is this key's `scheme` signature over `message`

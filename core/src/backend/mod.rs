@@ -18,6 +18,12 @@
 //! - [`VerifyingKey`]: made from a certificate's `SubjectPublicKeyInfo` DER;
 //!   [`VerifyingKey::verify`] checks a [`SignatureScheme`] signature over a
 //!   whole message (a JWS signing input, a certificate's TBS bytes).
+//!
+//! A host whose own RSA is faster than this build's (Node.js's OpenSSL
+//! beside the WebAssembly core) may take over one primitive, RSASSA-PKCS1-v1_5
+//! verification, for a [`crate::Verifier`]: an [`RsaVerifier`]. It is asked
+//! exactly where the built-in one would be, and only that: every rule around
+//! it stays here.
 
 /// The RSA backend this build signs and verifies with: `"aws-lc"` (feature
 /// `aws-lc`) or `"rust-crypto"` (the `rsa` crate, the default).
@@ -28,6 +34,8 @@ pub const BACKEND: &str = "aws-lc";
 #[cfg(not(feature = "aws-lc"))]
 pub const BACKEND: &str = "rust-crypto";
 
+use crate::jose::Algorithm;
+
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
 #[cfg(not(feature = "aws-lc"))]
@@ -37,6 +45,27 @@ mod rust_crypto;
 pub(crate) use aws_lc::{SigningKey, SigningPrefix, VerifyingKey};
 #[cfg(not(feature = "aws-lc"))]
 pub(crate) use rust_crypto::{SigningKey, SigningPrefix, VerifyingKey};
+
+/// RSASSA-PKCS1-v1_5 signature verification done by the host, for
+/// [`crate::Verifier::with_rsa_verifier`]: the token's signature with the
+/// `x5c` leaf key is checked by it instead of this build's backend. The
+/// verifier asks it only once a trusted path vouches for the key, and only
+/// for that primitive; key sizes, algorithms and every other rule stay the
+/// core's.
+pub trait RsaVerifier: Send + Sync {
+    /// Whether `signature` is an RSASSA-PKCS1-v1_5 signature over `message`
+    /// (the whole message: the implementation hashes it with the hash
+    /// `algorithm` names, SHA-256 for [`Algorithm::RS256`]) by the RSA key in
+    /// `spki_der` (`SubjectPublicKeyInfo` DER). Anything that goes wrong is
+    /// `false`: a refused signature.
+    fn verify_pkcs1v15(
+        &self,
+        algorithm: Algorithm,
+        spki_der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool;
+}
 
 /// Whether `signature` is a PKCS#1 v1.5 signature with `hash` (`"SHA-256"`,
 /// `"SHA-384"` or `"SHA-512"`) over `message` by the RSA key in `spki_der`,

@@ -75,18 +75,28 @@ impl SigningKey {
     }
 }
 
-/// A certificate's public key, ready to verify.
+/// A certificate's public key, ready to verify, with the DER it was read
+/// from (for a host's [`super::RsaVerifier`]).
 #[derive(Clone)]
 pub(crate) struct VerifyingKey {
     key: RsaPublicKey,
+    spki_der: Vec<u8>,
 }
 
 impl VerifyingKey {
     /// From `SubjectPublicKeyInfo` DER; the error says why it is unusable.
     pub(crate) fn from_spki_der(spki_der: &[u8]) -> core::result::Result<VerifyingKey, String> {
         RsaPublicKey::from_public_key_der(spki_der)
-            .map(|key| VerifyingKey { key })
+            .map(|key| VerifyingKey {
+                key,
+                spki_der: spki_der.to_vec(),
+            })
             .map_err(|e| alloc::format!("{e}"))
+    }
+
+    /// The `SubjectPublicKeyInfo` DER it was made from.
+    pub(crate) fn spki_der(&self) -> &[u8] {
+        &self.spki_der
     }
 
     /// Whether `signature` is this key's `scheme` signature over `message`.

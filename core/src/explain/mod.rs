@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::jose::{self, CompactParts, ReceivedHeader};
 use crate::json;
 use crate::party::{self, PartyId};
-use crate::verifier::{Expect, Verifier, verify_signature};
+use crate::verifier::{Expect, Verifier};
 use crate::x509::{ChainCertificate, display_name, verify_path, verify_tail};
 
 /// What a rule says of the token.
@@ -223,7 +223,7 @@ impl Verifier {
                     .first()
                     .ok_or(Error::MissingCertificate)
                     .and_then(|leaf| leaf.verifying_key("x5c[0]"))
-                    .and_then(|key| verify_signature(&parts, header.algorithm, &key)),
+                    .and_then(|key| self.verify_signature(&parts, header.algorithm, &key)),
                 |_| alloc::format!("{} with the x5c[0] key", header.algorithm.name()),
             ),
             _ => {
