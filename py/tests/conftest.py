@@ -1,5 +1,6 @@
 """Fixtures: the client's signing material, a signer, a fresh verifier, a satellite,
-a token endpoint, a redis-server.
+a token endpoint, a redis-server; the signer, verifier and token endpoint also
+on testdata/pki, the test PKI of the documents' examples (``pki_*``).
 
 The suite imports the *installed* ``ishare_jwt`` wheel; ``test_installed``
 checks that it does not come from the source tree.
@@ -18,7 +19,16 @@ import ishare_jwt
 
 from fake_satellite import Satellite, running_satellite
 from redis_server import RedisServer, find_redis_server, free_port
-from support import CLIENT_ID, ROOT_SHA256, SERVER_ID, vector_text
+from support import (
+    CLIENT_ID,
+    PKI_CLIENT_ID,
+    PKI_ROOT_SHA256,
+    PKI_SERVER_ID,
+    ROOT_SHA256,
+    SERVER_ID,
+    pki_signer,
+    vector_text,
+)
 from token_server import TokenServer, running_token_server
 
 
@@ -42,6 +52,18 @@ def verifier() -> ishare_jwt.Verifier:
     return ishare_jwt.Verifier(SERVER_ID, [ROOT_SHA256])
 
 
+@pytest.fixture(scope="session")
+def pki_client() -> ishare_jwt.Signer:
+    """The documents' client: testdata/pki's client-eori."""
+    return pki_signer("client-eori", PKI_CLIENT_ID)
+
+
+@pytest.fixture
+def pki_verifier() -> ishare_jwt.Verifier:
+    """The documents' server: its id, testdata/pki's root."""
+    return ishare_jwt.Verifier(PKI_SERVER_ID, [PKI_ROOT_SHA256])
+
+
 @pytest.fixture
 def satellite() -> Iterator[Satellite]:
     """A satellite on 127.0.0.1 for this test only (see fake_satellite.py), stopped
@@ -55,6 +77,15 @@ def token_server() -> Iterator[TokenServer]:
     """A token endpoint and protected resource on 127.0.0.1 for this test only (see
     token_server.py), stopped after it whether it passed or failed."""
     with running_token_server() as running:
+        yield running
+
+
+@pytest.fixture
+def pki_token_server() -> Iterator[TokenServer]:
+    """The token endpoint of ``token_server`` as the documents' server: its id,
+    testdata/pki's root."""
+    verifier = ishare_jwt.Verifier(PKI_SERVER_ID, [PKI_ROOT_SHA256], leeway=5)
+    with running_token_server(verifier) as running:
         yield running
 
 

@@ -21,11 +21,15 @@ ROOT_SHA256 = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"
 #: t0 of vectors.json: 2026-01-01T00:00:00Z.
 T0 = 1_767_225_600
 
-#: testdata/pki (tests/vectors/jwt): the satellite (server-eori), the client
-#: (client-eori) and the root they chain to.
-SATELLITE_ID = "EU.EORI.NL000000100"
-JWT_CLIENT_ID = "EU.EORI.NL000000101"
+#: testdata/pki, the test PKI README.md documents for its examples: the client
+#: (client-eori), the server it talks to (server-eori) and the root they chain to.
+PKI_CLIENT_ID = "EU.EORI.NL000000101"
+PKI_SERVER_ID = "EU.EORI.NL000000100"
 PKI_ROOT_SHA256 = (PKI / "root-ca.sha256").read_text(encoding="ascii").strip()
+#: The same parties in tests/vectors/jwt and the satellite tests: server-eori
+#: signs as the satellite.
+SATELLITE_ID = PKI_SERVER_ID
+JWT_CLIENT_ID = PKI_CLIENT_ID
 
 
 def vector_text(name: str) -> str:

@@ -8,8 +8,8 @@ endpoints: test_readme_token_endpoints.py.)
 The blocks come verbatim from scripts/doc-blocks (doc_blocks.py); each runs in
 a namespace of its own holding only the names its document says are the
 reader's own (TOKEN_URL, OUR_ID, SATELLITE_URL, chain_pem, ...), pointed at
-the test PKI of tests/vectors/ (or testdata/pki/ for the satellite) and the
-test servers.
+the test PKI the documents name, testdata/pki/ (client EU.EORI.NL000000101,
+server EU.EORI.NL000000100, root-ca.sha256), and the test servers.
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ from fake_satellite import CLIENT, OTHER, SATELLITE, SERVICE_PROVIDER_ID, Satell
 from key_service import KeyService
 from redis_server import RedisServer
 from support import (
-    CLIENT_ID,
     JWT_CLIENT_ID,
+    PKI,
+    PKI_CLIENT_ID,
     PKI_ROOT_SHA256,
-    ROOT_SHA256,
+    PKI_SERVER_ID,
     SATELLITE_ID,
-    SERVER_ID,
     pki_signer,
-    vector_text,
+    pki_text,
 )
 from token_server import TokenServer
 
@@ -61,10 +61,10 @@ def issue_token_for(client_id: str) -> str:
 
 @pytest.fixture
 def client_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The client's key and chain, as the READMEs name them, in the working directory."""
-    for name in ("key", "chain"):
-        pem = vector_text(f"client-eori.{name}.pem")
-        (tmp_path / f"client.{name}.pem").write_text(pem, encoding="ascii")
+    """The client's key and chain of testdata/pki, as the READMEs name them,
+    alone in the working directory."""
+    for name in ("client-eori.key.pem", "client-eori.chain.pem"):
+        (tmp_path / name).write_bytes((PKI / name).read_bytes())
     monkeypatch.chdir(tmp_path)
 
 
@@ -72,28 +72,33 @@ def client_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("client_files")
-def test_the_readme_client(token_server: TokenServer) -> None:
+def test_the_readme_client(pki_token_server: TokenServer) -> None:
     client = run_block(
         "README-python-client",
-        {"TOKEN_URL": token_server.token_url(), "RESOURCE_URL": token_server.resource_url},
+        {
+            "TOKEN_URL": pki_token_server.token_url(),
+            "RESOURCE_URL": pki_token_server.resource_url,
+        },
     )
     assert client["answer"].status_code == 200
-    assert client["token"] == token_server.issued[0] and token_server.count() == 1
+    assert client["token"] == pki_token_server.issued[0] and pki_token_server.count() == 1
 
 
-def test_the_readme_server(signer: ishare_jwt.Signer) -> None:
+def test_the_readme_server(pki_client: ishare_jwt.Signer) -> None:
     server = run_block(
         "README-python-server",
-        {"ROOT_SHA256_FROM_TRUSTED_LIST": ROOT_SHA256, "issue_token_for": issue_token_for},
+        {"ROOT_SHA256_FROM_TRUSTED_LIST": PKI_ROOT_SHA256, "issue_token_for": issue_token_for},
     )
     endpoint = server["token_endpoint"]
-    form = signer.token_request(SERVER_ID)
+    form = pki_client.token_request(PKI_SERVER_ID)
     status, headers, body = endpoint(urllib.parse.urlencode(form))
     assert status == 200 and ("Cache-Control", "no-store") in headers
-    assert json.loads(body)["access_token"] == f"token-for-{CLIENT_ID}"
+    assert json.loads(body)["access_token"] == f"token-for-{PKI_CLIENT_ID}"
     status, _, body = endpoint(form)  # the same assertion again, as a parsed form
     assert (status, json.loads(body)["error"]) == (400, "invalid_client")
-    status, _, body = endpoint({**signer.token_request(SERVER_ID), "grant_type": "password"})
+    status, _, body = endpoint(
+        {**pki_client.token_request(PKI_SERVER_ID), "grant_type": "password"}
+    )
     assert (status, json.loads(body)["error"]) == (400, "unsupported_grant_type")
 
 
@@ -154,21 +159,21 @@ def assert_shared_through_redis(
     """Two instances of a block: an assertion one accepted is a replay to the
     other; the token one fetched is the other's too."""
     first, second = (instance["verifier"] for instance in instances)
-    token = signer.client_assertion(SERVER_ID)
-    accepted = first.verify(token, client_id=CLIENT_ID)
+    token = signer.client_assertion(PKI_SERVER_ID)
+    accepted = first.verify(token, client_id=PKI_CLIENT_ID)
     assert redis_client.exists(f"ishare-jwt:replay:{accepted.replay_key}")
     with pytest.raises(ishare_jwt.ReplayError):
-        second.verify(token, client_id=CLIENT_ID)
+        second.verify(token, client_id=PKI_CLIENT_ID)
     url = token_server.token_url()
-    tokens = [instance["tokens"].access_token(SERVER_ID, url) for instance in instances]
+    tokens = [instance["tokens"].access_token(PKI_SERVER_ID, url) for instance in instances]
     assert tokens[0] == tokens[1] and token_server.count() == 1
     (stored,) = redis_client.keys("ishare-jwt:token:*")
     assert tokens[0].encode() not in redis_client.get(stored)  # type: ignore[operator]
 
 
 def test_the_readme_redis_lines(
-    signer: ishare_jwt.Signer,
-    token_server: TokenServer,
+    pki_client: ishare_jwt.Signer,
+    pki_token_server: TokenServer,
     redis_server: RedisServer,
     redis_client: redis.Redis,
 ) -> None:
@@ -178,33 +183,36 @@ def test_the_readme_redis_lines(
             "README-python-redis",
             {
                 "REDIS_URL": redis_url(redis_server),
-                "OUR_ID": SERVER_ID,
-                "roots": [ROOT_SHA256],
-                "signer": signer,
+                "OUR_ID": PKI_SERVER_ID,
+                "roots": [PKI_ROOT_SHA256],
+                "signer": pki_client,
                 "KEY": key,
             },
         )
         for _ in range(2)
     ]
-    assert_shared_through_redis(instances, signer, token_server, redis_client)
+    assert_shared_through_redis(instances, pki_client, pki_token_server, redis_client)
 
 
 # py/README.md
 
 
 @pytest.mark.usefixtures("client_files")
-def test_the_python_readme_client(token_server: TokenServer) -> None:
+def test_the_python_readme_client(pki_token_server: TokenServer) -> None:
     client = run_block(
         "py-README-client",
-        {"TOKEN_URL": token_server.token_url(), "RESOURCE_URL": token_server.resource_url},
+        {
+            "TOKEN_URL": pki_token_server.token_url(),
+            "RESOURCE_URL": pki_token_server.resource_url,
+        },
     )
     assert client["answer"].status_code == 200
-    assert token_server.resource_requests == [(token_server.issued[0], 200)]
+    assert pki_token_server.resource_requests == [(pki_token_server.issued[0], 200)]
 
 
 def test_the_python_readme_redis_stores(
-    signer: ishare_jwt.Signer,
-    token_server: TokenServer,
+    pki_client: ishare_jwt.Signer,
+    pki_token_server: TokenServer,
     redis_server: RedisServer,
     redis_client: redis.Redis,
 ) -> None:
@@ -214,14 +222,14 @@ def test_the_python_readme_redis_stores(
             "py-README-redis-stores",
             {
                 "REDIS_URL": redis_url(redis_server),
-                "TRUSTED_ROOT_SHA256": ROOT_SHA256,
+                "TRUSTED_ROOT_SHA256": PKI_ROOT_SHA256,
                 "TOKEN_STORE_KEY": key,
-                "signer": signer,
+                "signer": pki_client,
             },
         )
         for _ in range(2)
     ]
-    assert_shared_through_redis(instances, signer, token_server, redis_client)
+    assert_shared_through_redis(instances, pki_client, pki_token_server, redis_client)
 
 
 # py/README.md's key services. Azure's is the real SDK's CryptographyClient,
@@ -232,7 +240,7 @@ def test_the_python_readme_redis_stores(
 
 def private_key() -> RSAPrivateKey:
     key = serialization.load_pem_private_key(
-        vector_text("client-eori.key.pem").encode(), password=None
+        pki_text("client-eori.key.pem").encode(), password=None
     )
     assert isinstance(key, RSAPrivateKey)
     return key
@@ -315,19 +323,19 @@ def key_service_clients(service: KeyService) -> dict[str, dict[str, Any]]:
     "block",
     ["py-README-sign-azure-key-vault", "py-README-sign-aws-kms", "py-README-sign-google-cloud-kms"],
 )
-def test_the_python_readme_key_services(block: str, verifier: ishare_jwt.Verifier) -> None:
+def test_the_python_readme_key_services(block: str, pki_verifier: ishare_jwt.Verifier) -> None:
     """Each block's ``sign`` in the README's callback signer: the token verifies
     (the signer checks each signature with the chain's leaf key, so a service
     given anything but the signing input's SHA-256 fails here)."""
-    service = KeyService(vector_text("client-eori.key.pem"))
+    service = KeyService(pki_text("client-eori.key.pem"))
     given = key_service_clients(service)[block]
     sign = run_block(block, dict(given))["sign"]
-    chain_pem = vector_text("client-eori.chain.pem")
+    chain_pem = pki_text("client-eori.chain.pem")
     signer = run_block("py-README-callback-signer", {"chain_pem": chain_pem, "sign": sign})[
         "signer"
     ]
-    token = signer.client_assertion(SERVER_ID)
-    assert verifier.verify(token, client_id=CLIENT_ID).client_id == CLIENT_ID
+    token = signer.client_assertion(PKI_SERVER_ID)
+    assert pki_verifier.verify(token, client_id=PKI_CLIENT_ID).client_id == PKI_CLIENT_ID
     signing_input = token.rsplit(".", 1)[0].encode()
     if "kms" in given:
         assert given["kms"].digests == [hashlib.sha256(signing_input).digest()]

@@ -4,8 +4,10 @@ threaded WSGI server) and asked by a real HTTP client (httpx): a good request
 and every way a token request is refused, with status, headers and JSON body.
 
 The blocks come verbatim from scripts/doc-blocks; they are given only what
-py/README.md says is the reader's own: ``TRUSTED_ROOT_SHA256`` (the test
-vectors' root) and ``issue_token_for``.
+py/README.md says is the reader's own: ``TRUSTED_ROOT_SHA256`` (the root of
+testdata/pki, the test PKI py/README.md names, whose client EU.EORI.NL000000101
+asks) and ``issue_token_for``. The client of tests/vectors/, under another
+root, is the untrusted one.
 """
 
 from __future__ import annotations
@@ -35,9 +37,15 @@ from werkzeug.serving import make_server
 import ishare_jwt
 
 from doc_blocks import load_module
-from support import CLIENT_ID, JWT_CLIENT_ID, ROOT_SHA256, SERVER_ID, pki_signer, vector_text
+from support import (
+    CLIENT_ID,
+    PKI_CLIENT_ID,
+    PKI_ROOT_SHA256,
+    PKI_SERVER_ID,
+    pki_text,
+)
 
-OTHER_PARTY = "EU.EORI.NL000000002"
+OTHER_PARTY = "EU.EORI.NL000000102"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -46,7 +54,7 @@ def issue_token_for(client_id: str) -> str:
 
 
 def readers_names() -> dict[str, Any]:
-    return {"TRUSTED_ROOT_SHA256": ROOT_SHA256, "issue_token_for": issue_token_for}
+    return {"TRUSTED_ROOT_SHA256": PKI_ROOT_SHA256, "issue_token_for": issue_token_for}
 
 
 @dataclass
@@ -183,8 +191,8 @@ def assert_refused(answer: httpx.Response, status: int, error: str, description:
 
 
 @pytest.fixture
-def form(signer: ishare_jwt.Signer) -> dict[str, str]:
-    return signer.token_request(SERVER_ID)
+def form(pki_client: ishare_jwt.Signer) -> dict[str, str]:
+    return pki_client.token_request(PKI_SERVER_ID)
 
 
 def test_a_good_request_gets_a_token(
@@ -194,7 +202,7 @@ def test_a_good_request_gets_a_token(
     assert answer.status_code == 200, answer.text
     assert_no_store(answer)
     assert json.loads(answer.text) == {
-        "access_token": f"token-for-{CLIENT_ID}",
+        "access_token": f"token-for-{PKI_CLIENT_ID}",
         "token_type": "Bearer",
         "expires_in": 3600,
     }
@@ -216,7 +224,7 @@ def test_a_missing_field(
 
 
 def test_a_field_sent_twice(endpoint: Endpoint, http: httpx.Client, form: dict[str, str]) -> None:
-    body = form_body(form) + "&" + urllib.parse.urlencode({"client_id": CLIENT_ID})
+    body = form_body(form) + "&" + urllib.parse.urlencode({"client_id": PKI_CLIENT_ID})
     answer = post(http, endpoint, body)
     assert_refused(answer, 400, "invalid_request", "client_id is sent more than once")
 
@@ -243,23 +251,30 @@ def test_a_body_that_is_not_a_form(
     assert_refused(answer, 400, "invalid_request", "grant_type is missing")
 
 
-def test_a_bad_signature(endpoint: Endpoint, http: httpx.Client, signer: ishare_jwt.Signer) -> None:
-    form = signer.token_request(SERVER_ID)
-    other_signature = signer.client_assertion(SERVER_ID).rsplit(".", 1)[1]
+def test_a_bad_signature(
+    endpoint: Endpoint, http: httpx.Client, pki_client: ishare_jwt.Signer
+) -> None:
+    form = pki_client.token_request(PKI_SERVER_ID)
+    other_signature = pki_client.client_assertion(PKI_SERVER_ID).rsplit(".", 1)[1]
     forged = form["client_assertion"].rsplit(".", 1)[0] + "." + other_signature
     answer = post(http, endpoint, form_body(form, client_assertion=forged))
     assert_refused(answer, 400, "invalid_client", "signature: ")
 
 
 def test_an_expired_assertion(
-    endpoint: Endpoint, http: httpx.Client, signer: ishare_jwt.Signer
+    endpoint: Endpoint, http: httpx.Client, pki_client: ishare_jwt.Signer
 ) -> None:
-    form = signer.token_request(SERVER_ID, now=int(time.time()) - 120)
+    form = pki_client.token_request(PKI_SERVER_ID, now=int(time.time()) - 120)
     assert_refused(post(http, endpoint, form_body(form)), 400, "invalid_client", "expired: ")
 
 
-def test_a_chain_to_another_root(endpoint: Endpoint, http: httpx.Client) -> None:
-    form = pki_signer("client-eori", JWT_CLIENT_ID).token_request(SERVER_ID)
+def test_a_chain_to_another_root(
+    endpoint: Endpoint, http: httpx.Client, signer: ishare_jwt.Signer
+) -> None:
+    """The client of tests/vectors/ (conftest's ``signer``, ``CLIENT_ID``): its
+    chain is sound, but ends in a root the endpoint does not trust."""
+    form = signer.token_request(PKI_SERVER_ID)
+    assert form["client_id"] == CLIENT_ID
     assert_refused(
         post(http, endpoint, form_body(form)), 400, "invalid_client", "untrusted_chain: "
     )
@@ -276,16 +291,16 @@ def test_a_certificate_of_another_party(endpoint: Endpoint, http: httpx.Client) 
     """Signed with our client's key and chain, but claiming to be another party
     (PyJWT makes it: our Signer refuses to)."""
     key = serialization.load_pem_private_key(
-        vector_text("client-eori.key.pem").encode(), password=None
+        pki_text("client-eori.key.pem").encode(), password=None
     )
     assert isinstance(key, RSAPrivateKey)
-    chain = x509.load_pem_x509_certificates(vector_text("client-eori.chain.pem").encode())
+    chain = x509.load_pem_x509_certificates(pki_text("client-eori.chain.pem").encode())
     x5c = [base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain]
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": OTHER_PARTY,
         "sub": OTHER_PARTY,
-        "aud": SERVER_ID,
+        "aud": PKI_SERVER_ID,
         "jti": str(uuid.uuid4()),
         "iat": now,
         "nbf": now,
@@ -309,15 +324,18 @@ def test_a_replayed_assertion(endpoint: Endpoint, http: httpx.Client, form: dict
 
 
 def test_a_full_replay_cache(
-    endpoint: Endpoint, http: httpx.Client, signer: ishare_jwt.Signer
+    endpoint: Endpoint, http: httpx.Client, pki_client: ishare_jwt.Signer
 ) -> None:
     """The block's handler with a verifier whose replay cache holds one token."""
     names = vars(endpoint.module)
     readme_verifier = names["verifier"]
-    names["verifier"] = ishare_jwt.Verifier(SERVER_ID, [ROOT_SHA256], leeway=5, replay_capacity=1)
+    names["verifier"] = ishare_jwt.Verifier(
+        PKI_SERVER_ID, [PKI_ROOT_SHA256], leeway=5, replay_capacity=1
+    )
     try:
-        assert post(http, endpoint, form_body(signer.token_request(SERVER_ID))).status_code == 200
-        answer = post(http, endpoint, form_body(signer.token_request(SERVER_ID)))
+        first = form_body(pki_client.token_request(PKI_SERVER_ID))
+        assert post(http, endpoint, first).status_code == 200
+        answer = post(http, endpoint, form_body(pki_client.token_request(PKI_SERVER_ID)))
         assert_refused(answer, 503, "temporarily_unavailable", "replay_cache_full: ")
     finally:
         names["verifier"] = readme_verifier

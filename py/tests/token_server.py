@@ -1,8 +1,8 @@
 """A token endpoint and a protected resource for the tests, on 127.0.0.1.
 
 ``POST /connect/token`` reads the request with ``ishare_jwt.oauth``, verifies
-its client assertion with this library's ``Verifier`` (server ``SERVER_ID``,
-the test vectors' root) and answers with ``oauth.token_response`` or
+its client assertion with this library's ``Verifier`` (the one it is given;
+else server ``SERVER_ID``, the test vectors' root) and answers with ``oauth.token_response`` or
 ``oauth.error_response``. Its query string changes the answer, so that each
 token URL (each key of a TokenClient) can behave differently:
 
@@ -181,10 +181,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def running_token_server() -> Iterator[TokenServer]:
-    """Serves a TokenServer on 127.0.0.1 (a free port) from a thread; stops it on
-    exit, also when the body raises, after opening every gate."""
-    state = TokenServer()
+def running_token_server(verifier: ishare_jwt.Verifier | None = None) -> Iterator[TokenServer]:
+    """Serves a TokenServer on 127.0.0.1 (a free port) from a thread, verifying
+    with ``verifier`` when given; stops it on exit, also when the body raises,
+    after opening every gate."""
+    state = TokenServer() if verifier is None else TokenServer(verifier=verifier)
     handler = type("Handler", (_Handler,), {"server_state": state})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(
