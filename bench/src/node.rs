@@ -95,7 +95,7 @@ pub fn rows(
                 versus: "reference".into(),
             });
             notes.push(format!(
-                "Node.js rows (Node {node}): the packed npm package and jose in one process; ours verifies every iSHARE rule with replay protection off (as the Python row), jose the signature and claims with the leaf key imported once; jose's calls are awaited, ours are synchronous; RSA in the module is the rsa crate compiled to wasm32"
+                "Node.js rows (Node {node}): the packed npm package and jose in one process; ours verifies every iSHARE rule with replay protection off (as the Python row), jose the signature and claims with the leaf key imported once; jose's calls are awaited, ours are synchronous; verify's RSA public-key step runs in node:crypto (the npm package's Node entry hands it to the host), signing's RSA is the rsa crate compiled to wasm32"
             ));
         }
         Err(why) => notes.push(format!("Node.js not measured: {why}")),

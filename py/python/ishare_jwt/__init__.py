@@ -4,11 +4,11 @@ An iSHARE party authenticates to another party's token endpoint with a
 client assertion: an RS256-signed JWT carrying its certificate chain in
 ``x5c``.
 
-Client::
+Client (the ids and files of the repository's test PKI, ``testdata/pki/``)::
 
-    signer = ishare_jwt.Signer.from_files("key.pem", "chain.pem", "EU.EORI.NL000000001")
+    signer = ishare_jwt.Signer.from_files("client-eori.key.pem", "client-eori.chain.pem", "EU.EORI.NL000000101")
     tokens = ishare_jwt.TokenClient(signer)
-    token = tokens.access_token("EU.EORI.NL000000000", "https://server.example/connect/token")
+    token = tokens.access_token("EU.EORI.NL000000100", "https://server.example/connect/token")
 
 (``ishare_jwt.auth.IshareAuth`` puts that token on every request of a requests
 session or an httpx client.) A key that never leaves its device or key service
@@ -17,7 +17,7 @@ or ``AsyncSigner.from_callback`` for an async one.
 
 Server (``ishare_jwt.oauth`` reads the token request and writes the answers)::
 
-    verifier = ishare_jwt.Verifier("EU.EORI.NL000000000", [root_sha256])
+    verifier = ishare_jwt.Verifier("EU.EORI.NL000000100", [root_sha256])
     request = ishare_jwt.oauth.parse_token_request(form_body)
     assertion = verifier.verify(request.client_assertion, client_id=request.client_id)
 
