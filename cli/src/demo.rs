@@ -1,21 +1,54 @@
-//! `ishare-jwt demo`: the whole exchange with the repository's test PKI,
-//! compiled in so the command works from anywhere.
+//! `ishare-jwt demo`: the whole exchange with the repository's test PKI
+//! (`testdata/pki/`), read from a checkout at run time. Its keys are public
+//! and must never be trusted, so they are neither compiled into the binary
+//! nor shipped in the crate.
+
+use std::path::{Path, PathBuf};
 
 use ishare_jwt::{Error, ReplayCache, Signer, TrustAnchor, Verifier};
 
 use crate::commands::{assertion_json, json_for_terminal};
-use crate::io::{now, outln, rng};
+use crate::io::{now, outln, read_text, rng};
 
-const CLIENT_KEY: &str = include_str!("../../testdata/pki/client-eori.key.pem");
-const CLIENT_CHAIN: &str = include_str!("../../testdata/pki/client-eori.chain.pem");
-const ROOT_SHA256: &str = include_str!("../../testdata/pki/root-ca.sha256");
 const CLIENT: &str = "EU.EORI.NL000000101";
 const SERVER: &str = "EU.EORI.NL000000100";
+/// `testdata/pki` of the checkout this binary was built in.
+const BUILT_IN_CHECKOUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/pki");
+
+/// The test PKI's directory: `--pki DIR`, else `testdata/pki` under the
+/// working directory, else that of the checkout the binary was built in.
+fn pki_directory(given: Option<&Path>) -> Result<PathBuf, Error> {
+    if let Some(directory) = given {
+        return Ok(directory.to_path_buf());
+    }
+    [
+        PathBuf::from("testdata/pki"),
+        PathBuf::from(BUILT_IN_CHECKOUT),
+    ]
+    .into_iter()
+    .find(|directory| directory.join("root-ca.sha256").is_file())
+    .ok_or_else(|| {
+        Error::InvalidArgument(
+            "the demo uses the repository's test PKI (testdata/pki/), which is not here: \
+                 run it in a checkout (`cargo run -p ishare-jwt-cli -- demo`) or give --pki DIR"
+                .into(),
+        )
+    })
+}
 
 /// Runs the demo, printing each step; returns the closing line.
-pub(crate) fn run() -> Result<String, Error> {
-    outln!("ishare-jwt demo — test PKI from testdata/pki (its keys are public: never trust it)");
-    let signer = Signer::from_pem(CLIENT_KEY, CLIENT_CHAIN, CLIENT)?;
+pub(crate) fn run(pki: Option<&Path>) -> Result<String, Error> {
+    let pki = pki_directory(pki)?;
+    let file = |name: &str| read_text(&pki.join(name));
+    outln!(
+        "ishare-jwt demo — test PKI from {} (its keys are public: never trust it)",
+        pki.display()
+    );
+    let signer = Signer::from_pem(
+        &file("client-eori.key.pem")?,
+        &file("client-eori.chain.pem")?,
+        CLIENT,
+    )?;
     outln!(
         "1. client {CLIENT} loaded its key and chain (leaf SHA-256 {})",
         signer.leaf_sha256()
@@ -35,7 +68,7 @@ pub(crate) fn run() -> Result<String, Error> {
         form.len()
     );
 
-    let root = TrustAnchor::from_sha256_hex(ROOT_SHA256.trim())?;
+    let root = TrustAnchor::from_sha256_hex(file("root-ca.sha256")?.trim())?;
     let verifier = Verifier::new(SERVER, vec![root])?;
     let mut replay_cache = ReplayCache::default();
     let assertion = verifier.verify_once(&token, now()?, Some(CLIENT), &mut replay_cache)?;

@@ -82,8 +82,13 @@ enum Command {
         /// The token, or `-` to read it from standard input.
         token: String,
     },
-    /// Sign and verify an assertion with the built-in test PKI, step by step.
-    Demo,
+    /// Sign and verify an assertion with the repository's test PKI
+    /// (testdata/pki/ of a checkout), step by step.
+    Demo {
+        /// The test PKI's directory (default: testdata/pki of the checkout).
+        #[arg(long, value_name = "DIR")]
+        pki: Option<PathBuf>,
+    },
 }
 
 /// What signing needs.
@@ -246,7 +251,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => return explain::run(&args),
         Command::CheckSigner(args) => check_signer::check_signer(&args),
         Command::Inspect { token } => commands::inspect(&token),
-        Command::Demo => demo::run(),
+        Command::Demo { pki } => demo::run(pki.as_deref()),
     };
     match result {
         Ok(output) => {

@@ -208,6 +208,17 @@ fn demo_signs_verifies_and_refuses_the_replay() {
     );
 }
 
+#[test]
+fn demo_outside_a_checkout_names_the_missing_test_pki() {
+    let empty = std::env::temp_dir().join(format!("ishare-jwt-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = run(&["demo", "--pki", empty.to_str().unwrap()], None);
+    std::fs::remove_dir_all(&empty).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("client-eori.key.pem"), "{stderr}");
+}
+
 /// Review finding L5: text from a token never reaches the terminal raw.
 #[test]
 fn hidden_characters_from_a_token_are_escaped_in_every_output() {
