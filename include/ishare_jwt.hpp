@@ -7,9 +7,12 @@
  *     auto signer = ishare::Signer::from_pem(key_pem, chain_pem, "EU.EORI.NL000000001");
  *     std::string token = signer.client_assertion("EU.EORI.NL000000000");
  *
+ *     // signer.not_after(): alert before it; signer.warnings(): what some verifiers refuse
+ *
  *     ishare::Verifier verifier("EU.EORI.NL000000000", {root_sha256_or_pem}, 5);
  *     ishare::Assertion a = verifier.verify(token, std::nullopt, "EU.EORI.NL000000001");
  *     // a.client_id(), a.jti(), a.issued_at(), a.expires_at(), a.leaf_sha256()
+ *     std::string why = verifier.explain(token);  // every rule, as JSON
  *
  * Written by hand (ishare_jwt.h is generated); link either CMake target of an
  * installed tree (ishare_jwt::ishare_jwt or ishare_jwt::static). Signers and
@@ -20,6 +23,7 @@
 #ifndef ISHARE_JWT_HPP
 #define ISHARE_JWT_HPP
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -104,6 +108,23 @@ struct AssertionFree {
         ishare_assertion_free(assertion);
     }
 };
+struct StringFree {
+    void operator()(char *text) const noexcept { ishare_string_free(text); }
+};
+
+/* Takes over a string the library handed over (char ** out-parameter):
+ * copied, then freed with ishare_string_free, also if the copy throws. */
+inline std::string taken(char *text) {
+    const std::unique_ptr<char, StringFree> owned(text);
+    return owned ? std::string(owned.get()) : std::string();
+}
+
+/* A moved-from handle, for the calls whose C function has no status to
+ * say so. */
+[[noreturn]] inline void moved_from(const char *what) {
+    throw Error(ISHARE_STATUS_INVALID_ARGUMENT,
+                std::string(what) + " is empty (moved from); use the object it was moved to");
+}
 
 /* The first buffer for a token: room for a 4096-bit key's token with a
  * three-certificate chain (about 7 KiB). A longer one costs a second
@@ -191,6 +212,32 @@ public:
         }
     }
 
+    /* The last second (Unix) at which every certificate of the chain is
+     * valid: alert before it and renew the certificate. */
+    std::int64_t not_after() const {
+        if (!handle_) {
+            detail::moved_from("signer");
+        }
+        return ishare_signer_not_after(handle_.get());
+    }
+
+    /* What loaded but some verifiers refuse (a chain without its root,
+     * which verifiers trusting by SHA-256 fingerprint — the iSHARE way —
+     * refuse), one sentence with its fix each; empty when every verifier
+     * accepts the chain. */
+    std::vector<std::string> warnings() const {
+        char *raw = nullptr;
+        detail::check(ishare_signer_warnings(handle_.get(), &raw));
+        const std::string text = detail::taken(raw);
+        std::vector<std::string> lines;
+        for (std::size_t start = 0; start < text.size();) {
+            const std::size_t end = std::min(text.find('\n', start), text.size());
+            lines.emplace_back(text, start, end - start);
+            start = end + 1;
+        }
+        return lines;
+    }
+
     Signer(Signer &&) noexcept = default;
     Signer &operator=(Signer &&) noexcept = default;
     Signer(const Signer &) = delete;
@@ -242,12 +289,46 @@ public:
         return Assertion(assertion.get());
     }
 
+    /* Why `token` is accepted or refused: every rule verify() applies,
+     * each on its own, as one JSON object ({"verdict", "kind", "rules",
+     * "header", "claims", "chain"}; verdict and kind exactly verify()'s).
+     * A refused token is a report, not an exception; records no replay and
+     * is never the authorisation decision. */
+    std::string explain(std::string_view token, std::optional<std::int64_t> now = std::nullopt,
+                        std::optional<std::string_view> client_id = std::nullopt) const {
+        return explain_with(ishare_verifier_explain, token, now, client_id, "client_id");
+    }
+
+    /* explain() by the rules of any iSHARE JWT; `issuer`, when given, must
+     * be its iss. */
+    std::string explain_jwt(std::string_view token, std::optional<std::int64_t> now = std::nullopt,
+                            std::optional<std::string_view> issuer = std::nullopt) const {
+        return explain_with(ishare_verifier_explain_jwt, token, now, issuer, "issuer");
+    }
+
     Verifier(Verifier &&) noexcept = default;
     Verifier &operator=(Verifier &&) noexcept = default;
     Verifier(const Verifier &) = delete;
     Verifier &operator=(const Verifier &) = delete;
 
 private:
+    using ExplainFn = ishare_status (*)(const ishare_verifier *, const char *, std::int64_t,
+                                        const char *, char **);
+
+    std::string explain_with(ExplainFn explain_fn, std::string_view token,
+                             std::optional<std::int64_t> now,
+                             std::optional<std::string_view> party, const char *party_name) const {
+        const std::string jwt = detail::c_string(token, "token");
+        const std::int64_t when = detail::c_now(now);
+        std::optional<std::string> id;
+        if (party) {
+            id = detail::c_string(*party, party_name);
+        }
+        char *json = nullptr;
+        detail::check(explain_fn(handle_.get(), jwt.c_str(), when, id ? id->c_str() : nullptr, &json));
+        return detail::taken(json);
+    }
+
     std::unique_ptr<ishare_verifier, detail::VerifierFree> handle_;
 };
 

@@ -2,7 +2,8 @@
 // header-only wrapper ishare_jwt.hpp (CMakeLists.txt): every shared vector
 // (tests/vectors/vectors.json, as tests/c/vectors_to_text.py writes it) with
 // its verdict and error kind, then the wrapper itself: sign -> verify, the
-// claims, replay, errors (kind, code, message), argument checks, moves.
+// claims, replay, errors (kind, code, message), argument checks, moves, what
+// a signer knows of its chain (not_after, warnings) and explain.
 // Usage: consumer_cpp VECTORS_DIR/ VECTORS_TXT. Last line
 // "c: N passed, M failed" (one per case); exit status 1 on any failure.
 #include <ishare_jwt.hpp>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -34,6 +36,10 @@ const char *const ROOT_SHA256 = "78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85
 const char *const CLIENT_LEAF_SHA256 =
     "2E03CB37B405BD25A6A07369886C7C5F9816D0A060969518D9FD4C8D5AF43F15";
 const std::int64_t T0 = 1767225600;
+// notAfter of the client's leaf, Jan  1 00:00:00 2045 GMT (openssl x509
+// -enddate of tests/vectors/client-eori.chain.pem); no other certificate of
+// the chain ends sooner.
+const std::int64_t CLIENT_LEAF_NOT_AFTER = 2366841600;
 
 int passed = 0;
 int failed = 0;
@@ -96,6 +102,42 @@ std::string read_file(const std::string &path) {
 ishare::Signer client_signer(const std::string &tag, const std::string &party) {
     return ishare::Signer::from_pem(read_file(vectors_dir + tag + ".key.pem"),
                                     read_file(vectors_dir + tag + ".chain.pem"), party);
+}
+
+// The first `count` PEM certificates of a chain file's text.
+std::string first_certificates(const std::string &chain_pem, int count) {
+    const std::string end = "-----END CERTIFICATE-----\n";
+    std::size_t at = 0;
+    for (int i = 0; i < count; i++) {
+        at = chain_pem.find(end, at);
+        CHECK(at != std::string::npos);
+        at += end.size();
+    }
+    return chain_pem.substr(0, at);
+}
+
+// The report's verdict and kind, which Report::to_json writes first, in this
+// order and without spaces: "accepted" (kind null) or "refused:<kind>".
+std::string verdict_of(const std::string &json) {
+    const std::string accepted = R"({"verdict":"accepted","kind":null,)";
+    const std::string refused = R"({"verdict":"refused","kind":")";
+    if (json.compare(0, accepted.size(), accepted) == 0) {
+        return "accepted";
+    }
+    CHECK(json.compare(0, refused.size(), refused) == 0);
+    const std::size_t end = json.find('"', refused.size());
+    CHECK(end != std::string::npos);
+    return "refused:" + json.substr(refused.size(), end - refused.size());
+}
+
+// verify()'s verdict in verdict_of's words.
+std::string verdict_of(const std::function<void()> &verify) {
+    try {
+        verify();
+        return "accepted";
+    } catch (const ishare::Error &e) {
+        return "refused:" + e.kind();
+    }
 }
 
 // One record of vectors_to_text.py's file: its `key value` lines, unescaped.
@@ -293,6 +335,99 @@ void run_wrapper_tests() {
         const ishare::Error negative =
             expect_error("invalid_argument", [&] { signer.client_assertion(SERVER_ID, -5); });
         CHECK(std::string(negative.what()).find("-5") != std::string::npos);
+    });
+
+    test("not_after: the leaf's notAfter, the earliest of the chain", [] {
+        const ishare::Signer signer = client_signer("client-eori", CLIENT_ID);
+        CHECK(signer.not_after() == CLIENT_LEAF_NOT_AFTER);
+    });
+
+    test("warnings: none for a whole chain, one for a chain without its root", [] {
+        const std::string key = read_file(vectors_dir + "client-eori.key.pem");
+        const std::string chain = read_file(vectors_dir + "client-eori.chain.pem");
+        CHECK(ishare::Signer::from_pem(key, chain, CLIENT_ID).warnings().empty());
+
+        const ishare::Signer rootless =
+            ishare::Signer::from_pem(key, first_certificates(chain, 2), CLIENT_ID);
+        const std::vector<std::string> warnings = rootless.warnings();
+        CHECK(warnings.size() == 1);
+        CHECK(warnings[0].find("Vector Test Root CA") != std::string::npos);  // the missing issuer
+        CHECK(warnings[0].find("fingerprint") != std::string::npos);
+        CHECK(warnings[0].find("append the root certificate") != std::string::npos);
+        CHECK(warnings[0].find('\n') == std::string::npos);
+        // It still signs; a fingerprint-trusting verifier refuses what it signs,
+        // one holding the root as a PEM CA certificate accepts it.
+        const std::string token = rootless.client_assertion(SERVER_ID, T0);
+        expect_error("untrusted_chain",
+                     [&] { ishare::Verifier(SERVER_ID, {ROOT_SHA256}).verify(token, T0); });
+        const ishare::Verifier pem(SERVER_ID, {read_file(vectors_dir + "root-ca.pem")});
+        CHECK(pem.verify(token, T0).client_id() == CLIENT_ID);
+    });
+
+    test("explain: verdict and kind are verify's, accepted and refused", [] {
+        const ishare::Signer signer = client_signer("client-eori", CLIENT_ID);
+        const std::string token = signer.client_assertion(SERVER_ID, T0);
+        const ishare::Verifier verifier(SERVER_ID, {ROOT_SHA256});
+        const std::string accepted = verifier.explain(token, T0, std::string_view(CLIENT_ID));
+        CHECK(verdict_of(accepted) == "accepted");
+        CHECK(accepted.find(R"("sha256":")" + std::string(CLIENT_LEAF_SHA256) + '"') !=
+              std::string::npos);
+        // explain records no replay (verify still accepts the token once) and
+        // judges without the replay memory (the unrecorded verification's verdict).
+        CHECK(verdict_of([&] { verifier.verify(token, T0, std::string_view(CLIENT_ID)); }) ==
+              "accepted");
+        CHECK(verdict_of([&] { verifier.verify(token, T0); }) == "refused:replay");
+        CHECK(verdict_of(verifier.explain(token, T0)) == "accepted");
+
+        const std::string late = signer.client_assertion(SERVER_ID, T0);
+        const std::string expired = verifier.explain(late, T0 + 31);
+        CHECK(verdict_of(expired) == "refused:expired");
+        CHECK(verdict_of([&] { verifier.verify(late, T0 + 31); }) == "refused:expired");
+        const std::string wrong_client = verifier.explain(late, T0, std::string_view("EU.EORI.NL000000002"));
+        CHECK(verdict_of(wrong_client) == "refused:client_id_mismatch");
+        CHECK(verdict_of([&] { verifier.verify(late, T0, std::string_view("EU.EORI.NL000000002")); }) ==
+              "refused:client_id_mismatch");
+        CHECK(verdict_of(verifier.explain("not.a.token", T0)) == "refused:malformed");
+    });
+
+    test("explain_jwt: verdict and kind are verify_jwt's", [] {
+        const ishare::Signer signer = client_signer("client-eori", CLIENT_ID);
+        const std::string token = signer.client_assertion(SERVER_ID, T0);
+        const ishare::Verifier verifier(SERVER_ID, {ROOT_SHA256});
+        // verify_jwt has no C++ wrapper: the C call on a C verifier of the
+        // same audience and root, unrecorded, is the reference.
+        const char *roots[] = {ROOT_SHA256};
+        ishare_verifier *raw = nullptr;
+        CHECK(ishare_verifier_new(SERVER_ID, roots, 1, 0, &raw) == ISHARE_STATUS_OK);
+        const std::unique_ptr<ishare_verifier, ishare::detail::VerifierFree> reference(raw);
+        const auto verify_jwt = [&](const char *issuer) {
+            ishare_jwt *jwt = nullptr;
+            const ishare_status status = ishare_verifier_verify_jwt_unrecorded(
+                reference.get(), token.c_str(), T0, issuer, &jwt);
+            ishare_jwt_free(jwt);
+            return status == ISHARE_STATUS_OK ? std::string("accepted")
+                                              : "refused:" + std::string(ishare_status_kind(status));
+        };
+        CHECK(verdict_of(verifier.explain_jwt(token, T0, std::string_view(CLIENT_ID))) == "accepted");
+        CHECK(verify_jwt(CLIENT_ID) == "accepted");
+        CHECK(verdict_of(verifier.explain_jwt(token, T0, std::string_view("EU.EORI.NL000000002"))) ==
+              "refused:issuer_mismatch");
+        CHECK(verify_jwt("EU.EORI.NL000000002") == "refused:issuer_mismatch");
+    });
+
+    test("explain and the chain accessors: arguments C cannot carry, moved-from handles", [] {
+        using namespace std::string_literals;
+        ishare::Signer signer = client_signer("client-eori", CLIENT_ID);
+        ishare::Verifier verifier(SERVER_ID, {ROOT_SHA256});
+        expect_error("invalid_argument", [&] { verifier.explain("a.b\0.c"s, T0); });
+        expect_error("invalid_argument", [&] { verifier.explain_jwt("a.b.c", -1); });
+        const ishare::Signer taken = std::move(signer);
+        const ishare::Verifier kept = std::move(verifier);
+        expect_error("invalid_argument", [&] { signer.not_after(); });
+        expect_error("invalid_argument", [&] { signer.warnings(); });
+        expect_error("invalid_argument", [&] { verifier.explain("a.b.c", T0); });
+        CHECK(taken.not_after() == CLIENT_LEAF_NOT_AFTER);
+        CHECK(verdict_of(kept.explain("a.b.c", T0)) == "refused:malformed");
     });
 
     test("a moved-from handle throws, the moved-to one works", [] {
