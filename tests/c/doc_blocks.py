@@ -15,7 +15,7 @@ an error, C and C++ programs under AddressSanitizer + UBSan:
   assumes around it and is compiled against the installed headers.
 
 Programs run in a directory holding the documented test PKI's client key
-and chain (tests/vectors/client-eori.*) as client.key.pem and
+and chain (testdata/pki/client-eori.*) as client.key.pem and
 client.chain.pem. Blocks the documents mark `skip:` are counted as skipped.
 
 Usage: tests/c/doc_blocks.py PREFIX WORKDIR
@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 FRAMES = REPOSITORY / "tests" / "c" / "doc_frames"
-PKI = REPOSITORY / "tests" / "vectors"
+PKI = REPOSITORY / "testdata" / "pki"
 WARNINGS = ["-Wall", "-Wextra", "-Wpedantic", "-Werror"]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"]
 RUN_ENV = {

@@ -41,20 +41,20 @@ fun accept(verifier: Verifier, token: String, clientId: String?, jedis: Jedis): 
 }
 
 fun main(args: Array<String>) {
-    val vectors = File(args[0])
-    val signer = Signer.fromPem(File(vectors, "client-eori.key.pem").readText(),
-        File(vectors, "client-eori.chain.pem").readText(), "EU.EORI.NL000000001")
-    val verifier = Verifier("EU.EORI.NL000000000",
-        listOf("78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"), 5u)
-    val token = signer.clientAssertion("EU.EORI.NL000000000")
+    val pki = File(args[1])
+    val signer = Signer.fromPem(File(pki, "client-eori.key.pem").readText(),
+        File(pki, "client-eori.chain.pem").readText(), "EU.EORI.NL000000101")
+    val verifier = Verifier("EU.EORI.NL000000100",
+        listOf("9EE56A1334C7F00377343A75066493A7399AB4EC119D16E52339EA5B67E9BEA5"), 5u)
+    val token = signer.clientAssertion("EU.EORI.NL000000100")
     val jedis = Jedis()
-    check(accept(verifier, token, "EU.EORI.NL000000001", jedis) == "accepted") { "first use" }
-    val expected = verifier.verifyUnrecorded(token, null, "EU.EORI.NL000000001")
+    check(accept(verifier, token, "EU.EORI.NL000000101", jedis) == "accepted") { "first use" }
+    val expected = verifier.verifyUnrecorded(token, null, "EU.EORI.NL000000101")
     check(jedis.keys == mapOf("ishare-jwt:replay:${expected.replayKey}" to expected.replayUntil)) {
         "recorded ${jedis.keys}, expected the replayKey until replayUntil"
     }
-    check(accept(verifier, token, "EU.EORI.NL000000001", jedis) == "replay") { "second use" }
-    check(accept(verifier, signer.clientAssertion("EU.EORI.NL000000000"), null, Jedis(down = true)) ==
+    check(accept(verifier, token, "EU.EORI.NL000000101", jedis) == "replay") { "second use" }
+    check(accept(verifier, signer.clientAssertion("EU.EORI.NL000000100"), null, Jedis(down = true)) ==
         "replay_store") { "a store that cannot answer" }
     println("accepted once, then a replay; a store that cannot answer refuses")
 }

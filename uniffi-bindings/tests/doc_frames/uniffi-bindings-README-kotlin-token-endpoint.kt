@@ -64,17 +64,17 @@ fun answer(body: String): Answer {
 }
 
 fun main(args: Array<String>) {
-    val vectors = File(args[0])
-    val signer = Signer.fromPem(File(vectors, "client-eori.key.pem").readText(),
-        File(vectors, "client-eori.chain.pem").readText(), "EU.EORI.NL000000001")
-    routing(Verifier("EU.EORI.NL000000000",
-        listOf("78975BC3945490EC417AC9E4BEF853841CB0C41F8030D85EC18667A14D946E69"), 5u))
-    val form = signer.tokenRequest("EU.EORI.NL000000000").entries
+    val pki = File(args[1])
+    val signer = Signer.fromPem(File(pki, "client-eori.key.pem").readText(),
+        File(pki, "client-eori.chain.pem").readText(), "EU.EORI.NL000000101")
+    routing(Verifier("EU.EORI.NL000000100",
+        listOf("9EE56A1334C7F00377343A75066493A7399AB4EC119D16E52339EA5B67E9BEA5"), 5u))
+    val form = signer.tokenRequest("EU.EORI.NL000000100").entries
         .joinToString("&") { (k, v) -> "$k=" + URLEncoder.encode(v, Charsets.UTF_8) }
 
     val ok = answer(form)
     check(ok.status == 200 && ok.contentType == "application/json") { "accepted: $ok" }
-    check(ok.body.contains("\"access_token\":\"token-for-EU.EORI.NL000000001\"")) { ok.body }
+    check(ok.body.contains("\"access_token\":\"token-for-EU.EORI.NL000000101\"")) { ok.body }
     check(ok.headers["Cache-Control"] == "no-store" && ok.headers["Pragma"] == "no-cache") { ok.headers.toString() }
 
     val replay = answer(form)
