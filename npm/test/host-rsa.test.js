@@ -91,3 +91,53 @@ test('node:crypto is never asked about a chain that reaches no trust anchor', ()
   assert.equal(verifier.explain(token('untrusted'), { now: T0 }).kind, 'untrusted_chain');
   assert.equal(asked.verify.length, 0);
 });
+
+/** x^e mod m over BigInts. */
+function modPow(base, exponent, modulus) {
+  let result = 1n;
+  let b = base % modulus;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+  }
+  return result;
+}
+
+const bigIntOf = (base64url) => BigInt(`0x${Buffer.from(base64url, 'base64url').toString('hex')}`);
+
+/**
+ * The token re-signed by raw RSA over a PKCS#1 v1.5 block holding
+ * `digestInfoPrefix` + SHA-256(signing input): the standard prefix, or one
+ * a lenient verifier would also take.
+ */
+function resignedWith(tokenText, digestInfoPrefix) {
+  const jwk = crypto.createPrivateKey(vectorText('client-eori.key.pem')).export({ format: 'jwk' });
+  const [n, d] = [bigIntOf(jwk.n), bigIntOf(jwk.d)];
+  const size = Buffer.from(jwk.n, 'base64url').length;
+  const signingInput = tokenText.slice(0, tokenText.lastIndexOf('.'));
+  const digestInfo = Buffer.concat([
+    Buffer.from(digestInfoPrefix, 'hex'),
+    crypto.createHash('sha256').update(signingInput).digest(),
+  ]);
+  const block = Buffer.concat([
+    Buffer.from([0, 1]),
+    Buffer.alloc(size - 3 - digestInfo.length, 0xff),
+    Buffer.from([0]),
+    digestInfo,
+  ]);
+  const signature = modPow(BigInt(`0x${block.toString('hex')}`), d, n).toString(16).padStart(size * 2, '0');
+  return `${signingInput}.${Buffer.from(signature, 'hex').toString('base64url')}`;
+}
+
+test('the host is as strict as the core: a DigestInfo without its NULL parameters is refused', () => {
+  const verifier = new Verifier(SERVER_ID, [ROOT_SHA256]);
+  // The standard encoding, made by hand, verifies: the re-signing is right.
+  const standard = resignedWith(token('digestinfo-standard'), '3031300d060960864801650304020105000420');
+  assert.equal(verifier.verify(standard, { now: T0 }).clientId, CLIENT_ID);
+  // The same digest without the NULL (Wycheproof's "acceptable" case) is a
+  // refused signature, as in every other binding.
+  hostAnswers();
+  const withoutNull = resignedWith(token('digestinfo-no-null'), '302f300b0609608648016503040201');
+  throwsKind(() => verifier.verify(withoutNull, { now: T0 }), 'signature');
+  assert.equal(asked.verify.length, 1);
+});
